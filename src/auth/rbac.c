@@ -1,0 +1,285 @@
+/*
+ * rbac.c — built-in roles, actor loading and scope ranges (see rbac.h).
+ */
+#include "auth/rbac.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/util.h"
+
+struct builtin_role {
+	const char *code;
+	const char *name_zh;
+	const char *name_en;
+	const char *scope;
+	const char *perms; /* space-separated */
+};
+
+static const struct builtin_role builtin_roles[] = {
+	{"sysadmin", "系统管理员", "system administrator", "all",
+	 "unit:read unit:create unit:update unit:delete user:read user:create user:update user:delete role:read"},
+	{"secadmin", "安全管理员", "security administrator", "all",
+	 "user:read user:unlock user:grant role:read role:write"},
+	{"auditor", "审计管理员", "auditor", "all", "audit:read"},
+	{"dept_staff", "统战部工作人员", "department staff", "subtree",
+	 "unit:read unit:create unit:update unit:delete user:read role:read"},
+	{"town_officer", "镇街统战干事", "town officer", "subtree", "unit:read unit:create unit:update user:read user:update"},
+	{"village_liaison", "村居联络员", "village liaison", "unit", "unit:read"},
+	{"dept_liaison", "部门联络人", "department liaison", "unit", "unit:read"},
+	{"leader", "市领导", "leader", "subtree", "unit:read user:read"},
+	{"representative", "党外代表人士", "representative", "self", ""},
+};
+
+int rbac_is_admin_role(const char *role)
+{
+	return strcmp(role, "sysadmin") == 0 || strcmp(role, "secadmin") == 0 || strcmp(role, "auditor") == 0;
+}
+
+int rbac_check_separation(json_t *roles)
+{
+	int n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(roles, i, v)
+	{
+		if (json_is_string(v) && rbac_is_admin_role(json_string_value(v)))
+			n++;
+	}
+	return n > 1 ? -1 : 0;
+}
+
+scope_kind scope_parse(const char *s)
+{
+	if (!s)
+		return SCOPE_NONE;
+	if (strcmp(s, "all") == 0)
+		return SCOPE_ALL;
+	if (strcmp(s, "subtree") == 0)
+		return SCOPE_SUBTREE;
+	if (strcmp(s, "unit") == 0)
+		return SCOPE_UNIT;
+	if (strcmp(s, "self") == 0)
+		return SCOPE_SELF;
+	return SCOPE_NONE;
+}
+
+const char *scope_name(scope_kind k)
+{
+	static const char *const names[] = {"none", "self", "unit", "subtree", "all"};
+	return names[k];
+}
+
+tx_err rbac_seed(store *db)
+{
+	for (size_t i = 0; i < sizeof builtin_roles / sizeof builtin_roles[0]; i++) {
+		const struct builtin_role *r = &builtin_roles[i];
+		store_stmt *st;
+		tx_err rc = store_prepare(db,
+		                          "INSERT INTO role (code, name_zh, name_en, scope, builtin) VALUES (?, ?, ?, ?, 1)"
+		                          " ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh,"
+		                          " name_en = excluded.name_en, scope = excluded.scope, builtin = 1",
+		                          &st);
+		if (rc)
+			return rc;
+		store_bind_text(st, 1, r->code);
+		store_bind_text(st, 2, r->name_zh);
+		store_bind_text(st, 3, r->name_en);
+		store_bind_text(st, 4, r->scope);
+		int s = store_step(st);
+		store_finalize(st);
+		if (s != STORE_DONE)
+			return TX_EDB;
+		if ((rc = store_prepare(db, "DELETE FROM role_permission WHERE role_code = ?", &st)))
+			return rc;
+		store_bind_text(st, 1, r->code);
+		s = store_step(st);
+		store_finalize(st);
+		if (s != STORE_DONE)
+			return TX_EDB;
+		char *perms = xstrdup(r->perms), *save = NULL;
+		for (char *p = strtok_r(perms, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+			if ((rc = store_prepare(db, "INSERT INTO role_permission (role_code, permission) VALUES (?, ?)",
+			                        &st))) {
+				free(perms);
+				return rc;
+			}
+			store_bind_text(st, 1, r->code);
+			store_bind_text(st, 2, p);
+			s = store_step(st);
+			store_finalize(st);
+			if (s != STORE_DONE) {
+				free(perms);
+				return TX_EDB;
+			}
+		}
+		free(perms);
+	}
+	return TX_OK;
+}
+
+static void strv_push(char ***v, int *n, const char *s)
+{
+	for (int i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	*v = xrealloc(*v, sizeof(char *) * (size_t)(*n + 1));
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static int strv_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+tx_err actor_load(store *db, int64_t user_id, actor *a)
+{
+	memset(a, 0, sizeof *a);
+	store_stmt *st;
+	tx_err rc = store_prepare(db,
+	                          "SELECT u.id, u.username, u.name, u.unit_id, n.name, n.path, u.must_change_password,"
+	                          " u.version, u.created_at FROM app_user u JOIN unit n ON n.id = u.unit_id"
+	                          " WHERE u.id = ? AND u.active = 1",
+	                          &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, user_id);
+	int r = store_step(st);
+	if (r != STORE_ROW) {
+		store_finalize(st);
+		return r == STORE_DONE ? TX_ENOTFOUND : TX_EDB;
+	}
+	a->user_id = store_col_int(st, 0);
+	a->username = xstrdup(store_col_text(st, 1));
+	a->name = xstrdup(store_col_text(st, 2));
+	a->unit_id = store_col_int(st, 3);
+	a->unit_name = xstrdup(store_col_text(st, 4));
+	a->unit_path = xstrdup(store_col_text(st, 5));
+	a->must_change_password = (int)store_col_int(st, 6);
+	a->version = store_col_int(st, 7);
+	a->created_at = store_col_int(st, 8);
+	store_finalize(st);
+
+	rc = store_prepare(db,
+	                   "SELECT r.code, r.scope, p.permission FROM user_role ur JOIN role r ON r.code = ur.role_code"
+	                   " LEFT JOIN role_permission p ON p.role_code = r.code WHERE ur.user_id = ?",
+	                   &st);
+	if (rc) {
+		actor_free(a);
+		return rc;
+	}
+	store_bind_int(st, 1, user_id);
+	while ((r = store_step(st)) == STORE_ROW) {
+		strv_push(&a->roles, &a->nroles, store_col_text(st, 0));
+		scope_kind k = scope_parse(store_col_text(st, 1));
+		if (k > a->scope)
+			a->scope = k;
+		if (store_col_text(st, 2))
+			strv_push(&a->perms, &a->nperms, store_col_text(st, 2));
+	}
+	store_finalize(st);
+	if (r < 0) {
+		actor_free(a);
+		return TX_EDB;
+	}
+	if (a->nroles > 1)
+		qsort(a->roles, (size_t)a->nroles, sizeof(char *), strv_cmp);
+	if (a->nperms > 1)
+		qsort(a->perms, (size_t)a->nperms, sizeof(char *), strv_cmp);
+	return TX_OK;
+}
+
+void actor_free(actor *a)
+{
+	free(a->username);
+	free(a->name);
+	free(a->unit_name);
+	free(a->unit_path);
+	for (int i = 0; i < a->nroles; i++)
+		free(a->roles[i]);
+	for (int i = 0; i < a->nperms; i++)
+		free(a->perms[i]);
+	free(a->roles);
+	free(a->perms);
+	memset(a, 0, sizeof *a);
+}
+
+int actor_can(const actor *a, const char *perm)
+{
+	const char *colon = strchr(perm, ':');
+	size_t elen = colon ? (size_t)(colon - perm) : strlen(perm);
+	for (int i = 0; i < a->nperms; i++) {
+		const char *p = a->perms[i];
+		if (strcmp(p, perm) == 0 || strcmp(p, "*") == 0)
+			return 1;
+		if (strncmp(p, perm, elen) == 0 && strcmp(p + elen, ":*") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int actor_has_role(const actor *a, const char *role)
+{
+	for (int i = 0; i < a->nroles; i++)
+		if (strcmp(a->roles[i], role) == 0)
+			return 1;
+	return 0;
+}
+
+json_t *actor_json(const actor *a)
+{
+	json_t *roles = json_array(), *perms = json_array();
+	for (int i = 0; i < a->nroles; i++)
+		json_array_append_new(roles, json_string(a->roles[i]));
+	for (int i = 0; i < a->nperms; i++)
+		json_array_append_new(perms, json_string(a->perms[i]));
+	char created[32];
+	util_iso_time(a->created_at, created, sizeof created);
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:b, s:b, s:s, s:I}", "id",
+	                 (json_int_t)a->user_id, "username", a->username, "name", a->name, "unit_id",
+	                 (json_int_t)a->unit_id, "unit_name", a->unit_name, "roles", roles, "permissions", perms, "scope",
+	                 scope_name(a->scope), "active", 1, "locked", 0, "must_change_password",
+	                 a->must_change_password, "created_at", created, "version", (json_int_t)a->version);
+}
+
+void path_range(const char *path, char *hi, size_t n)
+{
+	snprintf(hi, n, "%s", path);
+	size_t len = strlen(hi);
+	/* '/' + 1 == '0': every path that starts with `path` sorts below this. */
+	if (len && hi[len - 1] == '/')
+		hi[len - 1] = '0';
+}
+
+void scope_range_of(const actor *a, scope_range *r)
+{
+	memset(r, 0, sizeof *r);
+	switch (a->scope) {
+	case SCOPE_ALL:
+		r->lo = "/";
+		snprintf(r->hi, sizeof r->hi, "0");
+		break;
+	case SCOPE_SUBTREE:
+		r->lo = a->unit_path;
+		path_range(a->unit_path, r->hi, sizeof r->hi);
+		break;
+	case SCOPE_UNIT:
+		r->lo = a->unit_path;
+		path_range(a->unit_path, r->hi, sizeof r->hi);
+		r->unit_id = a->unit_id;
+		break;
+	case SCOPE_SELF:
+		r->lo = a->unit_path;
+		path_range(a->unit_path, r->hi, sizeof r->hi);
+		r->unit_id = a->unit_id;
+		r->user_id = a->user_id;
+		break;
+	case SCOPE_NONE:
+		/* An empty range: nothing is in scope. */
+		r->lo = "0";
+		snprintf(r->hi, sizeof r->hi, "0");
+		break;
+	}
+}

@@ -1,0 +1,78 @@
+/*
+ * rbac.h — roles, permissions, data scope and the signed-in actor.
+ *
+ * Roles are rows (role, role_permission); the built-in ones are declared in
+ * rbac.c and written by rbac_seed() at init and migrate. A permission is
+ * "entity:action". A user's permissions are the union of their roles'; the
+ * data scope is the widest of their roles' scopes.
+ *
+ * Scope is turned into a unit-path range that every scoped query binds
+ * (see scope_range): the data layer asks for rows inside the range, so a
+ * row outside it is simply not found.
+ */
+#ifndef TX_AUTH_RBAC_H
+#define TX_AUTH_RBAC_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "store/store.h"
+
+typedef enum scope_kind { SCOPE_NONE = 0, SCOPE_SELF, SCOPE_UNIT, SCOPE_SUBTREE, SCOPE_ALL } scope_kind;
+
+typedef struct actor {
+	int64_t user_id;
+	char *username;
+	char *name;
+	int64_t unit_id;
+	char *unit_name;
+	char *unit_path;
+	scope_kind scope;
+	char **roles;
+	int nroles;
+	char **perms;
+	int nperms;
+	int must_change_password;
+	int64_t version;
+	int64_t created_at;
+	char ip[64];
+} actor;
+
+/*
+ * The rows a scope admits, as bind values: unit path in [lo, hi), and when
+ * unit_id is non-zero only that unit, and when user_id is non-zero only
+ * records owned by that user. lo/hi point into the actor or static text.
+ */
+typedef struct scope_range {
+	const char *lo;
+	char hi[256];
+	int64_t unit_id;
+	int64_t user_id;
+} scope_range;
+
+/* Load a user's actor from the database (TX_ENOTFOUND if no such active user). */
+tx_err actor_load(store *db, int64_t user_id, actor *a);
+void actor_free(actor *a);
+/* Does the actor hold this permission? ("unit:read"; "unit:*" and "*" match) */
+int actor_can(const actor *a, const char *perm);
+int actor_has_role(const actor *a, const char *role);
+/* The user JSON of /me (new reference). */
+json_t *actor_json(const actor *a);
+
+void scope_range_of(const actor *a, scope_range *r);
+/* The [lo, hi) range of a subtree given its path ("/1/5/" → "/1/5/", "/1/50"). */
+void path_range(const char *path, char *hi, size_t n);
+
+scope_kind scope_parse(const char *s);
+const char *scope_name(scope_kind k);
+
+/* Write the built-in roles and their permissions (idempotent). */
+tx_err rbac_seed(store *db);
+
+/* The three roles of 三员分立: no account may hold two of them. */
+int rbac_is_admin_role(const char *role);
+/* 0 when this set of roles is allowed together, -1 otherwise. */
+int rbac_check_separation(json_t *roles);
+
+#endif

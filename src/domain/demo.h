@@ -1,0 +1,28 @@
+/*
+ * demo.h — a fictional county-level city for trying the system out.
+ */
+#ifndef TX_DOMAIN_DEMO_H
+#define TX_DOMAIN_DEMO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+typedef struct demo_stats {
+	int units;
+	int towns;
+	int villages;
+	int departments;
+	int users;
+} demo_stats;
+
+/*
+ * Build the demo city under the root unit `root` (renamed 海岳市) inside
+ * the caller's transaction, with one account per role, each with
+ * `password` and no forced change. Returns TX_ECONFLICT if demo data is
+ * already present. The sign-ins are written to `out`, one per line.
+ */
+int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_stats *st);
+
+#endif

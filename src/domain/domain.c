@@ -1,0 +1,58 @@
+/*
+ * domain.c — the domain context helpers (see domain.h).
+ */
+#include "domain/domain.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/util.h"
+
+tx_err dctx_fail(dctx *c, tx_err e, const char *code, const char *zh, const char *en)
+{
+	c->err_code = code;
+	snprintf(c->err_msg, sizeof c->err_msg, "%s", (c->lang && strcmp(c->lang, "en") == 0) ? en : zh);
+	return e;
+}
+
+tx_err dctx_field(dctx *c, const char *field, const msg2 *m)
+{
+	if (!c->err_fields)
+		c->err_fields = json_object();
+	json_object_set_new(c->err_fields, field, json_string(msg_pick(m, c->lang)));
+	if (!c->err_msg[0])
+		snprintf(c->err_msg, sizeof c->err_msg, "%s: %s", field, msg_pick(m, c->lang));
+	c->err_code = "validation.failed";
+	return TX_EINVAL;
+}
+
+void dctx_clear(dctx *c)
+{
+	json_decref(c->err_fields);
+	json_decref(c->audit_detail);
+	c->err_fields = NULL;
+	c->audit_detail = NULL;
+	c->err_code = NULL;
+	c->err_msg[0] = 0;
+	c->audit_id[0] = 0;
+}
+
+void dctx_change(dctx *c, const char *field, json_t *old_v, json_t *new_v)
+{
+	if (!c->audit_detail)
+		c->audit_detail = json_object();
+	json_t *ch = json_object_get(c->audit_detail, "changes");
+	if (!ch) {
+		ch = json_object();
+		json_object_set_new(c->audit_detail, "changes", ch);
+	}
+	json_object_set_new(ch, field, json_pack("[o, o]", old_v ? old_v : json_null(), new_v ? new_v : json_null()));
+}
+
+int64_t cursor_parse(const char *s)
+{
+	int64_t v;
+	if (!s || util_parse_i64(s, &v) || v < 0)
+		return 0;
+	return v;
+}

@@ -1,0 +1,52 @@
+/*
+ * domain.h — the context every domain operation runs in.
+ *
+ * A dctx carries the connection, the signed-in actor (whose scope every
+ * query applies), the keys and settings, and the language of messages. An
+ * operation that fails returns an error value and may fill err_code (a
+ * more specific envelope code such as "conflict.version"), err_msg and
+ * err_fields. A write fills audit_id and audit_detail; the request
+ * pipeline appends the audit entry in the same transaction.
+ */
+#ifndef TX_DOMAIN_H
+#define TX_DOMAIN_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "auth/keys.h"
+#include "auth/rbac.h"
+#include "base/config.h"
+#include "model/model.h"
+#include "store/store.h"
+
+typedef struct dctx {
+	store *db;
+	const actor *a;
+	const keys *k;
+	const config *cfg;
+	const char *lang; /* "zh" or "en" */
+	/* out: error details */
+	const char *err_code;
+	char err_msg[256];
+	json_t *err_fields;
+	/* out: audit details of a write */
+	char audit_id[32];
+	json_t *audit_detail;
+} dctx;
+
+/* Record an error with a message in both languages; returns e. */
+tx_err dctx_fail(dctx *c, tx_err e, const char *code, const char *zh, const char *en);
+/* Record a validation error on one field; returns TX_EINVAL. */
+tx_err dctx_field(dctx *c, const char *field, const msg2 *m);
+/* Release what the context holds. */
+void dctx_clear(dctx *c);
+
+/* Set "changes": {field: [old, new]} in the audit detail. */
+void dctx_change(dctx *c, const char *field, json_t *old_v, json_t *new_v);
+
+/* Cursor encoding for keyset pagination ("<int>"). */
+int64_t cursor_parse(const char *s);
+
+#endif

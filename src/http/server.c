@@ -1,0 +1,519 @@
+/*
+ * server.c — libmicrohttpd glue and the one request pipeline.
+ *
+ * Every request goes through the same steps, in this order, before and
+ * after its handler:
+ *   route match → body size limit → authenticate → password-change gate →
+ *   authorise (permission) → CSRF check (cookie sessions) → parse and
+ *   validate the body against the model → handler (writes inside a
+ *   transaction) → audit entry in that transaction → commit → response
+ *   with security headers → metrics and access log.
+ * Data scope is not checked here: the domain layer applies it in every
+ * query it builds for the actor.
+ *
+ * Threads: MHD's thread pool runs the handlers. Each worker thread opens
+ * its own database connection on first use (thread-specific data, closed
+ * when the thread ends). Nothing else is shared but atomic counters.
+ */
+#include "http/server.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+
+#include "auth/audit.h"
+#include "auth/session.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/util.h"
+#include "http/assets.h"
+#include "http/metrics.h"
+#include "http/routes.h"
+#include "store/store.h"
+
+#if MHD_VERSION < 0x00097002
+typedef int MHD_RESULT;
+#else
+typedef enum MHD_Result MHD_RESULT;
+#endif
+
+static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+                          " img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self';"
+                          " object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+struct server {
+	const config *cfg;
+	const keys *k;
+	pthread_key_t db_key;
+	atomic_int in_flight; /* requests begun and not yet completed */
+};
+
+/* Per-connection state between the calls MHD makes for one request. */
+struct conn_state {
+	buf body;
+	int too_big;
+	int64_t start_us;
+};
+
+static void db_destroy(void *p)
+{
+	store_close(p);
+}
+
+/* This worker's connection, opened on first use. */
+static store *worker_db(struct server *s)
+{
+	store *db = pthread_getspecific(s->db_key);
+	if (db)
+		return db;
+	char *err = NULL;
+	if (store_open(s->cfg->db, &db, &err)) {
+		log_error("cannot open database: %s", err ? err : "?");
+		free(err);
+		return NULL;
+	}
+	pthread_setspecific(s->db_key, db);
+	return db;
+}
+
+const char *req_query(req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int64_t req_id(req *r, int i)
+{
+	int64_t v;
+	if (i >= r->nparams || util_parse_i64(r->params[i], &v) || v <= 0)
+		return 0;
+	return v;
+}
+
+int req_limit(req *r)
+{
+	int64_t v;
+	const char *s = req_query(r, "limit");
+	if (!s || util_parse_i64(s, &v))
+		return 50;
+	return v < 1 ? 1 : v > 500 ? 500 : (int)v;
+}
+
+static void add_common_headers(struct MHD_Response *resp, int api)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	if (api)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static MHD_RESULT send_buf(struct MHD_Connection *conn, int status, char *data, size_t len, const char *type,
+                           int api, const char *cookie, const char *cache)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(data);
+		return MHD_NO;
+	}
+	add_common_headers(resp, api);
+	MHD_add_response_header(resp, "Content-Type", type);
+	if (cookie)
+		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	if (cache)
+		MHD_add_response_header(resp, "Cache-Control", cache);
+	MHD_RESULT ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* The JSON error envelope. */
+static char *error_body(const char *code, const char *message, json_t *fields, size_t *len)
+{
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (fields && json_object_size(fields))
+		json_object_set(e, "fields", fields);
+	json_t *root = json_pack("{s:o}", "error", e);
+	char *s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	*len = strlen(s);
+	return s;
+}
+
+static const char *lang_of(struct MHD_Connection *conn)
+{
+	const char *al = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
+	return (al && (al[0] == 'e' || al[0] == 'E') && (al[1] == 'n' || al[1] == 'N')) ? "en" : "zh";
+}
+
+static void client_ip(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+/* The session token: Authorization: Bearer first, then the cookie. */
+static const char *find_token(struct MHD_Connection *conn, int *via_cookie)
+{
+	*via_cookie = 0;
+	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+		return auth + 7;
+	const char *c = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "tx_session");
+	if (c && *c) {
+		*via_cookie = 1;
+		return c;
+	}
+	return NULL;
+}
+
+static int is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+/* Audit a refused write (403) in its own transaction; failures are logged. */
+static void audit_denied(req *r, const char *why)
+{
+	if (!r->route->audit || !r->signed_in)
+		return;
+	json_t *d = json_pack("{s:s, s:s}", "reason", why, "path", r->path);
+	audit_entry e = {.actor_id = r->actor.user_id,
+	                 .actor = r->actor.username,
+	                 .ip = r->ip,
+	                 .action = r->route->audit,
+	                 .entity = r->route->entity,
+	                 .entity_id = r->nparams ? r->params[0] : NULL,
+	                 .result = "denied",
+	                 .detail = d};
+	if (store_begin(r->dc.db) == TX_OK) {
+		if (audit_append(r->dc.db, r->dc.k, &e) || store_commit(r->dc.db)) {
+			store_rollback(r->dc.db);
+			log_error("could not audit a denied request");
+		}
+	}
+	json_decref(d);
+}
+
+/* Run the pipeline for an API request; fills r and returns the error value. */
+static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
+{
+	const struct route *rt = r->route;
+	if (cs->too_big)
+		return dctx_fail(&r->dc, TX_ETOOBIG, "request.too_large", "请求体过大", "the request body is too large");
+	r->dc.db = worker_db(s);
+	if (!r->dc.db)
+		return TX_EDB;
+
+	/* Authenticate. */
+	if (!(rt->flags & R_PUBLIC)) {
+		r->token = find_token(r->conn, &r->via_cookie);
+		if (!r->token)
+			return dctx_fail(&r->dc, TX_EAUTH, "auth.required", "请先登录", "please sign in");
+		tx_err rc = session_lookup(r->dc.db, s->cfg, r->token, &r->actor);
+		if (rc == TX_EAUTH)
+			return dctx_fail(&r->dc, TX_EAUTH, "auth.required", "登录已失效，请重新登录",
+			                 "the session has ended; please sign in again");
+		if (rc)
+			return rc;
+		r->signed_in = 1;
+		r->dc.a = &r->actor;
+		snprintf(r->actor.ip, sizeof r->actor.ip, "%s", r->ip);
+		if (r->actor.must_change_password && !(rt->flags & R_PWGATE))
+			return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.password_change_required", "请先修改初始密码",
+			                 "change your password first");
+		/* Authorise. */
+		if (rt->perm && !actor_can(&r->actor, rt->perm)) {
+			audit_denied(r, "permission");
+			return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作",
+			                 "you are not allowed to do this");
+		}
+		/* CSRF: a cookie alone never authorises a state change. */
+		if (r->via_cookie && !is_safe_method(r->method)) {
+			const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Tongxin-CSRF");
+			if (!h || strcmp(h, "1") != 0)
+				return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.csrf", "缺少防跨站请求头",
+				                 "missing the X-Tongxin-CSRF header");
+		}
+	}
+
+	/* Parse and validate the body. */
+	if (rt->body) {
+		if (cs->body.len == 0)
+			return dctx_fail(&r->dc, TX_EMALFORMED, "request.malformed", "请求体应为 JSON 对象",
+			                 "the body must be a JSON object");
+		json_error_t jerr;
+		r->body = json_loadb(cs->body.data, cs->body.len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!r->body || !json_is_object(r->body))
+			return dctx_fail(&r->dc, TX_EMALFORMED, "request.malformed", "请求体不是有效的 JSON 对象",
+			                 "the body is not a valid JSON object");
+		const model_entity *e = model_entity_find(rt->body);
+		json_t *fields = NULL;
+		const char *summary = NULL;
+		if (!e)
+			return TX_EINTERNAL;
+		if (model_validate(e, r->body, (rt->flags & R_CREATE) ? VALIDATE_CREATE : VALIDATE_UPDATE, r->dc.lang,
+		                   &fields, &summary)) {
+			r->dc.err_fields = fields;
+			return dctx_fail(&r->dc, TX_EINVAL, "validation.failed",
+			                 r->dc.lang[0] == 'e' ? "some fields are invalid" : "提交的数据有误",
+			                 "some fields are invalid");
+		}
+	} else if (cs->body.len > 0 && !is_safe_method(r->method)) {
+		/* A body where none is expected must still be empty JSON at most. */
+		json_t *j = json_loadb(cs->body.data, cs->body.len, 0, NULL);
+		int ok = j && json_is_object(j) && json_object_size(j) == 0;
+		json_decref(j);
+		if (!ok)
+			return dctx_fail(&r->dc, TX_EMALFORMED, "request.malformed", "此请求不接受请求体",
+			                 "this request takes no body");
+	}
+
+	/* Handler; writes commit together with their audit entry. */
+	if (!(rt->flags & R_WRITE))
+		return rt->fn(r);
+	tx_err rc = store_begin(r->dc.db);
+	if (rc)
+		return rc;
+	rc = rt->fn(r);
+	if (rc == TX_OK && rt->audit && !(rt->flags & R_NO_AUDIT)) {
+		audit_entry e = {.actor_id = r->actor.user_id,
+		                 .actor = r->actor.username,
+		                 .ip = r->ip,
+		                 .action = rt->audit,
+		                 .entity = rt->entity,
+		                 .entity_id = r->dc.audit_id[0] ? r->dc.audit_id : (r->nparams ? r->params[0] : NULL),
+		                 .result = "ok",
+		                 .detail = r->dc.audit_detail};
+		rc = audit_append(r->dc.db, s->k, &e);
+		if (rc)
+			log_error("audit append failed; the action is rolled back: %s", store_errmsg(r->dc.db));
+	}
+	if (rc == TX_OK)
+		rc = store_commit(r->dc.db);
+	if (rc) {
+		store_rollback(r->dc.db);
+		if (rc == TX_EFORBIDDEN)
+			audit_denied(r, r->dc.err_msg);
+	}
+	return rc;
+}
+
+static MHD_RESULT serve_static(struct MHD_Connection *conn, const char *url, int *status)
+{
+	const struct asset *a = assets_find(url);
+	if (!a) {
+		size_t len;
+		char *b = error_body("not_found", "not found", NULL, &len);
+		*status = 404;
+		return send_buf(conn, 404, b, len, "application/json; charset=utf-8", 1, NULL, NULL);
+	}
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	add_common_headers(resp, 0);
+	MHD_add_response_header(resp, "Content-Type", a->type);
+	MHD_add_response_header(resp, "Cache-Control",
+	                        a->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+	*status = 200;
+	MHD_RESULT ret = MHD_queue_response(conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                             const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	(void)version;
+	struct conn_state *cs = *con_cls;
+	if (!cs) {
+		/* First call: remember the request, answer on a later call (see measured.md). */
+		cs = xcalloc(1, sizeof *cs);
+		cs->start_us = util_mono_us();
+		*con_cls = cs;
+		atomic_fetch_add(&s->in_flight, 1);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!cs->too_big && cs->body.len + *upload_size <= (size_t)s->cfg->body_limit)
+			buf_append(&cs->body, upload_data, *upload_size);
+		else {
+			cs->too_big = 1;
+			buf_free(&cs->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	int status = 500;
+	MHD_RESULT ret;
+	int path_known = 0;
+	req r;
+	memset(&r, 0, sizeof r);
+	r.conn = conn;
+	r.method = method;
+	r.path = url;
+	r.dc.cfg = s->cfg;
+	r.dc.k = s->k;
+	r.dc.lang = lang_of(conn);
+	client_ip(conn, r.ip, sizeof r.ip);
+	r.user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
+	int route_index = -2;
+	int api = util_starts_with(url, "/api/") || strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0;
+
+	if (!api) {
+		if (!is_safe_method(method)) {
+			size_t len;
+			char *b = error_body("method.not_allowed", "method not allowed", NULL, &len);
+			status = 405;
+			ret = send_buf(conn, 405, b, len, "application/json; charset=utf-8", 1, NULL, NULL);
+		} else {
+			ret = serve_static(conn, url, &status);
+		}
+		route_index = -1;
+		goto done;
+	}
+
+	r.route = routes_match(method, url, &r, &path_known);
+	tx_err rc;
+	if (!r.route) {
+		rc = path_known ? dctx_fail(&r.dc, TX_EMETHOD, "method.not_allowed", "不支持该请求方法", "method not allowed")
+		                : dctx_fail(&r.dc, TX_ENOTFOUND, "not_found", "接口不存在", "no such endpoint");
+	} else {
+		route_index = (int)(r.route - routes);
+		r.status = 200;
+		rc = pipeline(s, &r, cs);
+	}
+
+	if (rc == TX_OK && r.raw) {
+		status = r.status ? r.status : 200;
+		ret = send_buf(conn, status, r.raw, r.raw_len, r.raw_type, 1, NULL, NULL);
+		r.raw = NULL;
+	} else if (rc == TX_OK) {
+		status = r.status ? r.status : 200;
+		char *body = r.resp && status != 204 ? json_dumps(r.resp, JSON_COMPACT) : xstrdup("");
+		ret = send_buf(conn, status, body, strlen(body), "application/json; charset=utf-8", 1, r.set_cookie, NULL);
+	} else {
+		status = err_http_status(rc);
+		const char *code = r.dc.err_code ? r.dc.err_code : err_code(rc);
+		const char *msg = r.dc.err_msg[0] ? r.dc.err_msg : err_text(rc);
+		if (status >= 500) {
+			log_error("%s %s failed: %s (%s)", method, url, err_text(rc),
+			          r.dc.db ? store_errmsg(r.dc.db) : "no database");
+			code = "internal";
+			msg = strcmp(r.dc.lang, "en") == 0 ? "internal error; see the server log" : "服务器内部错误";
+		}
+		size_t len;
+		char *b = error_body(code, msg, r.dc.err_fields, &len);
+		ret = send_buf(conn, status, b, len, "application/json; charset=utf-8", 1, NULL, NULL);
+	}
+
+done:;
+	int64_t us = util_mono_us() - cs->start_us;
+	metrics_observe(route_index, status, us);
+	if (s->cfg->access_log)
+		log_info("%s %s %s %d %.1fms user=%s", r.ip, method, url, status, (double)us / 1000.0,
+		         r.signed_in ? r.actor.username : "-");
+	json_decref(r.body);
+	json_decref(r.resp);
+	free(r.set_cookie);
+	free(r.raw);
+	dctx_clear(&r.dc);
+	if (r.signed_in)
+		actor_free(&r.actor);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	(void)conn;
+	(void)toe;
+	struct conn_state *cs = *con_cls;
+	if (cs) {
+		atomic_fetch_sub(&s->in_flight, 1);
+		buf_free(&cs->body);
+		free(cs);
+		*con_cls = NULL;
+	}
+}
+
+tx_err server_run(const config *cfg, const keys *k, char **errmsg)
+{
+	struct server s = {.cfg = cfg, .k = k};
+	if (pthread_key_create(&s.db_key, db_destroy)) {
+		*errmsg = xstrdup("cannot create thread key");
+		return TX_EINTERNAL;
+	}
+	/* Check the database once before accepting anything. */
+	store *probe;
+	if (store_open(cfg->db, &probe, errmsg))
+		return TX_EDB;
+	store_close(probe);
+
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
+		*errmsg = xasprintf("--listen must be an IPv4 address, not %s", cfg->listen);
+		return TX_EINVAL;
+	}
+
+	/* Signals go to sigwait below, not to worker threads. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN) * 2;
+	if (threads < 2)
+		threads = 2;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, (uint16_t)cfg->port, NULL, NULL,
+		on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)512, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE,
+		1, MHD_OPTION_END);
+	if (!d) {
+		*errmsg = xasprintf("cannot listen on %s:%d (in use, or not allowed)", cfg->listen, cfg->port);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		return TX_EIO;
+	}
+	log_info("tongxin serving on http://%s:%d with %d threads", cfg->listen, cfg->port, threads);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: finishing requests in flight", sig);
+	MHD_quiesce_daemon(d);
+	/* Idle keep-alive connections do not hold us up; requests do (≤ 10 s). */
+	for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++)
+		usleep(10 * 1000);
+	MHD_stop_daemon(d);
+	pthread_key_delete(s.db_key);
+	log_info("stopped");
+	return TX_OK;
+}

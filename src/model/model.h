@@ -1,0 +1,120 @@
+/*
+ * model.h — the one declaration of entities, fields and dictionaries.
+ *
+ * Every entity the API accepts or returns is declared here once, with its
+ * fields' types, labels (zh/en), limits, dictionary and flags. Request
+ * validation (unknown fields, types, lengths, dictionary values), the
+ * /api/v1/meta document the UI builds its forms from, and the OpenAPI
+ * schemas are all generated from these tables; nothing about a field is
+ * written twice.
+ *
+ * Entities flagged ENTITY_FORM are request shapes (sign-in, move…) rather
+ * than stored records; they validate bodies but are not listed in /meta.
+ */
+#ifndef TX_MODEL_H
+#define TX_MODEL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+typedef enum field_type {
+	FT_TEXT,     /* UTF-8 string, max_len in code points */
+	FT_INT,      /* 64-bit integer */
+	FT_BOOL,     /* true / false */
+	FT_DICT,     /* string value from the dictionary named by .dict */
+	FT_REF,      /* id of another entity (integer) */
+	FT_PASSWORD, /* string never echoed, never logged */
+	FT_LIST,     /* array of strings (dictionary values when .dict is set) */
+	FT__MAX
+} field_type;
+
+enum field_flags {
+	FF_REQUIRED = 1 << 0,  /* must be present on create */
+	FF_READONLY = 1 << 1,  /* output only: refused in input */
+	FF_SENSITIVE = 1 << 2, /* personal data: encrypted at rest, masked */
+	FF_SEARCH = 1 << 3,    /* covered by the q= free-text filter */
+	FF_LIST = 1 << 4,      /* shown as a column in lists by default */
+	FF_CREATE = 1 << 5,    /* accepted on create only, not on update */
+	FF_NULLABLE = 1 << 6,  /* JSON null accepted (clears the value) */
+};
+
+/* A message in both languages; zh is shown by default. */
+typedef struct msg2 {
+	const char *zh;
+	const char *en;
+} msg2;
+
+/* A field-specific check beyond type and length; returns NULL when fine. */
+typedef const msg2 *(*field_check)(const char *value);
+
+typedef struct model_field {
+	const char *name;
+	field_type type;
+	const char *label_zh;
+	const char *label_en;
+	unsigned flags;
+	int max_len;      /* FT_TEXT/FT_PASSWORD: code points; FT_LIST: items */
+	const char *dict; /* FT_DICT / FT_LIST */
+	field_check check;
+} model_field;
+
+enum entity_flags {
+	ENTITY_FORM = 1 << 0, /* a request shape, not a stored record */
+};
+
+typedef struct model_entity {
+	const char *name;
+	const char *label_zh;
+	const char *label_en;
+	unsigned flags;
+	const model_field *fields;
+	size_t nfields;
+} model_entity;
+
+typedef struct dict_item {
+	const char *value;
+	const char *label_zh;
+	const char *label_en;
+} dict_item;
+
+typedef struct model_dict {
+	const char *code;
+	const char *name_zh;
+	const char *name_en;
+	const char *standard; /* e.g. "GB/T 4762", or NULL */
+	const dict_item *items;
+	size_t nitems;
+} model_dict;
+
+typedef enum validate_mode { VALIDATE_CREATE, VALIDATE_UPDATE } validate_mode;
+
+const model_entity *model_entity_find(const char *name);
+const model_field *model_field_find(const model_entity *e, const char *name);
+const model_dict *model_dict_find(const char *code);
+/* The item of a dictionary with this value, or NULL. */
+const dict_item *model_dict_item(const char *dict, const char *value);
+
+/* Iterate over all entities / dictionaries (NULL-free arrays). */
+extern const model_entity *const model_entities[];
+extern const size_t model_entities_count;
+extern const model_dict *const model_dicts[];
+extern const size_t model_dicts_count;
+
+/*
+ * Validate a JSON body against an entity. On problems returns -1 and sets
+ * *fields to a new object {field: message} (caller owns it) in the
+ * language given ("zh" or "en"); the first problem's message goes to
+ * *summary (static). Returns 0 when valid.
+ */
+int model_validate(const model_entity *e, json_t *body, validate_mode mode, const char *lang, json_t **fields,
+                   const char **summary);
+
+/* The /api/v1/meta document (new reference). */
+json_t *model_meta_json(void);
+/* JSON Schema (OpenAPI 3.0 flavour) of an entity (new reference). */
+json_t *model_schema_json(const model_entity *e);
+
+const char *msg_pick(const msg2 *m, const char *lang);
+
+#endif
