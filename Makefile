@@ -98,7 +98,7 @@ build/unit-tests: $(UNIT_TESTS)
 
 build/unit/%: tests/unit/%.c $(UNIT_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p build/unit
-	$(CC) $(filter-out -O2,$(CFLAGS)) -O1 -fsanitize=address,undefined -o $@ $< $(UNIT_SRCS) $(LDLIBS) -lcmocka
+	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) $(ASAN_FLAGS) -o $@ $< $(UNIT_SRCS) $(LDLIBS) -lcmocka
 
 unit: build/unit-tests
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done

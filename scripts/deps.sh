@@ -14,7 +14,7 @@ profile=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 build_pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev"
-check_pkgs="libcmocka-dev sqlite3 postgresql chromium"
+check_pkgs="libcmocka-dev sqlite3 postgresql chromium curl"
 
 want=$build_pkgs
 [ "$profile" = check ] && want="$want $check_pkgs"

@@ -183,23 +183,25 @@ tx_err audit_verify(store *db, const keys *k, int64_t *checked, int64_t *bad_seq
 	return *bad_seq ? TX_ECONFLICT : TX_OK;
 }
 
-tx_err audit_list(store *db, int64_t before_seq, int limit, int64_t actor_id, const char *action, json_t **items,
-                  int64_t *next)
+tx_err audit_list(store *db, int64_t before_seq, int limit, int64_t actor_id, const char *actor_name,
+                  const char *action, json_t **items, int64_t *next)
 {
 	store_stmt *st;
 	tx_err rc = store_prepare(db,
 	                          "SELECT seq, at, actor_id, actor, ip, action, entity, entity_id, result, detail, hash"
-	                          " FROM audit_log WHERE seq < ? AND (? = 0 OR actor_id = ?) AND (? = '' OR action = ?)"
-	                          " ORDER BY seq DESC LIMIT ?",
+	                          " FROM audit_log WHERE seq < ? AND (? = 0 OR actor_id = ?) AND (? = '' OR actor = ?)"
+	                          " AND (? = '' OR action = ?) ORDER BY seq DESC LIMIT ?",
 	                          &st);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, before_seq > 0 ? before_seq : INT64_MAX);
 	store_bind_int(st, 2, actor_id);
 	store_bind_int(st, 3, actor_id);
-	store_bind_text(st, 4, action ? action : "");
-	store_bind_text(st, 5, action ? action : "");
-	store_bind_int(st, 6, limit + 1);
+	store_bind_text(st, 4, actor_name ? actor_name : "");
+	store_bind_text(st, 5, actor_name ? actor_name : "");
+	store_bind_text(st, 6, action ? action : "");
+	store_bind_text(st, 7, action ? action : "");
+	store_bind_int(st, 8, limit + 1);
 	json_t *arr = json_array();
 	int n = 0, r;
 	*next = 0;

@@ -43,7 +43,7 @@ tx_err audit_append(store *db, const keys *k, const audit_entry *e);
 tx_err audit_verify(store *db, const keys *k, int64_t *checked, int64_t *bad_seq, char **why);
 
 /* Audit entries as JSON for the auditor's API, newest first. */
-tx_err audit_list(store *db, int64_t before_seq, int limit, int64_t actor_id, const char *action, json_t **items,
-                  int64_t *next);
+tx_err audit_list(store *db, int64_t before_seq, int limit, int64_t actor_id, const char *actor_name,
+                  const char *action, json_t **items, int64_t *next);
 
 #endif

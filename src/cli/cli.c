@@ -139,7 +139,7 @@ int cli_main(int argc, char **argv)
 	}
 	const char *name = argv[1];
 	if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
-		if (argc > 2) {
+		if (argc > 2 && argv[2][0] != '-') {
 			for (size_t i = 0; i < NCOMMANDS; i++)
 				if (strcmp(commands[i].name, argv[2]) == 0 &&
 				    (!commands[i].sub || argc < 4 || strcmp(commands[i].sub, argv[3]) == 0)) {

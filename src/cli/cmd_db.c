@@ -94,7 +94,7 @@ static int64_t count_users(store *db)
  * Passwords: `fixed` for all three, or one random each. Prints sign-ins.
  */
 static int bootstrap(store *db, const char *name, const char *code, const char *kind, const char *fixed,
-                     int must_change, FILE *out)
+                     int must_change, FILE *out, int with_role)
 {
 	if (count_users(db) > 0)
 		return 0;
@@ -121,7 +121,10 @@ static int bootstrap(store *db, const char *name, const char *code, const char *
 		return cli_fail("cannot create the administrator accounts: %s", store_errmsg(db));
 	}
 	for (int i = 0; i < 3; i++) {
-		fprintf(out, "%s\t%s\t%s\n", admins[i].username, pw[i], admins[i].role);
+		if (with_role)
+			fprintf(out, "%s\t%s\t%s\n", admins[i].username, pw[i], admins[i].role);
+		else
+			fprintf(out, "%s\t%s\n", admins[i].username, pw[i]);
 		mem_wipe(pw[i], strlen(pw[i]));
 		free(pw[i]);
 	}
@@ -166,7 +169,7 @@ int cmd_init(const struct command *cmd, config *cfg, int argc, char **argv)
 		fprintf(stderr, "tongxin: %s is already initialised; nothing changed\n", cfg->db);
 	} else {
 		printf("# one-time passwords: shown once, to be changed at first sign-in\n");
-		rc = bootstrap(db, name, code, kind, fixed, 1, stdout);
+		rc = bootstrap(db, name, code, kind, fixed, 1, stdout, 0);
 	}
 	if (fixed) {
 		mem_wipe(fixed, strlen(fixed));
@@ -215,7 +218,7 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 	int rc = 0;
 	int64_t fresh = count_users(db) == 0;
 	if (fresh)
-		rc = bootstrap(db, "海岳市", "370699000000", "city", pw, 0, mem);
+		rc = bootstrap(db, "海岳市", "370699000000", "city", pw, 0, mem, 1);
 	else if (store_begin(db) == TX_OK) {
 		/* Existing administrators get the demo password too. */
 		static const char *const admins[] = {"admin", "secadmin", "auditor"};

@@ -27,7 +27,7 @@ struct setting {
 #define S(field, type) offsetof(config, field), sizeof(((config *)0)->field)
 
 static const struct setting settings[] = {
-	{"db", ST_STR, S(db, str), "tongxin.db", SG_DB, 0, 0, "database: a file path (SQLite) or postgresql://user@host/db"},
+	{"db", ST_STR, S(db, str), "", SG_DB, 0, 0, "database: a file path (SQLite) or postgresql://user@host/db"},
 	{"keys", ST_STR, S(keys, str), "", SG_DB, 0, 0, "key directory (default: <db>.keys beside a file database, ./tongxin.keys otherwise)"},
 	{"listen", ST_STR, S(listen, str), "127.0.0.1", SG_SERVE, 0, 0, "IPv4 address to listen on"},
 	{"port", ST_INT, S(port, int), "8080", SG_SERVE, 1, 65535, "TCP port"},
@@ -199,6 +199,10 @@ int settings_parse(config *cfg, unsigned groups, int argc, char **argv, const ch
 		fprintf(stderr, "tongxin: unknown option --%.*s (see --help)\n", (int)len, name);
 		return -1;
 	}
+	if ((groups & SG_DB) && !cfg->db[0]) {
+		fprintf(stderr, "tongxin: no database given (use --db FILE|URL or TONGXIN_DB)\n");
+		return -1;
+	}
 	settings_resolve_keys(cfg);
 	return 0;
 }
@@ -226,8 +230,8 @@ void settings_help(FILE *out, unsigned groups)
 		env[k] = 0;
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s %s", st->name, st->type == ST_STR ? "TEXT" : "N");
-		fprintf(out, "  %-26s %s\n  %-26s [%s; default %s]\n", flag, st->help, "", env,
-		        *st->def ? st->def : "see above");
+		fprintf(out, "  %-26s %s\n  %-26s [%s%s%s]\n", flag, st->help, "", env, *st->def ? "; default " : "",
+		        st->def);
 	}
 	fprintf(out, "  %-26s %s\n", "--config FILE", "read settings from FILE (lines: name = value) [TONGXIN_CONFIG]");
 }

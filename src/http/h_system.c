@@ -24,13 +24,16 @@ void h_page(req *r, json_t *items, int64_t next)
 
 tx_err h_audit_list(req *r)
 {
+	/* actor= is a user id or a username. */
 	int64_t actor_id = 0;
-	const char *a = req_query(r, "actor");
-	if (a && (util_parse_i64(a, &actor_id) || actor_id < 0))
-		return dctx_fail(&r->dc, TX_EINVAL, "validation.failed", "参数应为整数", "actor must be an integer");
+	const char *a = req_query(r, "actor"), *actor_name = NULL;
+	if (a && (util_parse_i64(a, &actor_id) || actor_id < 0)) {
+		actor_id = 0;
+		actor_name = a;
+	}
 	json_t *items;
 	int64_t next;
-	tx_err rc = audit_list(r->dc.db, cursor_parse(req_query(r, "after")), req_limit(r), actor_id,
+	tx_err rc = audit_list(r->dc.db, cursor_parse(req_query(r, "after")), req_limit(r), actor_id, actor_name,
 	                       req_query(r, "action"), &items, &next);
 	if (!rc)
 		h_page(r, items, next);

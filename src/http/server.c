@@ -17,6 +17,7 @@
  */
 #include "http/server.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <pthread.h>
@@ -445,6 +446,31 @@ done:;
 	return ret;
 }
 
+/*
+ * Percent-decoding of the URL path that leaves "%00" as it is: a NUL
+ * would cut the path short and let "/api/v1/units%00…" reach a route.
+ */
+static size_t unescape_path(void *cls, struct MHD_Connection *conn, char *uri)
+{
+	(void)cls;
+	(void)conn;
+	char *w = uri;
+	for (const char *r = uri; *r;) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = {r[1], r[2], 0};
+			char c = (char)strtol(hex, NULL, 16);
+			if (c) {
+				*w++ = c;
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+	return (size_t)(w - uri);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct server *s = cls;
@@ -498,7 +524,7 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 		(unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)512, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE,
-		1, MHD_OPTION_END);
+		1, MHD_OPTION_UNESCAPE_CALLBACK, unescape_path, NULL, MHD_OPTION_END);
 	if (!d) {
 		*errmsg = xasprintf("cannot listen on %s:%d (in use, or not allowed)", cfg->listen, cfg->port);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);

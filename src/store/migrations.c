@@ -74,7 +74,7 @@ static const char m1_core[] =
 	" expires_at {{BIGINT}} NOT NULL,"
 	" ip TEXT,"
 	" user_agent TEXT);"
-	"CREATE INDEX session_user ON session(user_id);"
+	"CREATE INDEX session_by_user ON session(user_id);"
 
 	"CREATE TABLE audit_log ("
 	" seq {{BIGINT}} PRIMARY KEY,"
