@@ -232,8 +232,10 @@ fail:
 	return rc;
 }
 
-tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a)
+tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a, int *expired)
 {
+	if (expired)
+		*expired = 0;
 	if (!token || !*token || strlen(token) > 128)
 		return TX_EAUTH;
 	char th[65];
@@ -253,6 +255,8 @@ tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a)
 	int64_t now = util_now();
 	if (now - last > cfg->session_idle || now >= exp) {
 		session_end(db, token);
+		if (expired)
+			*expired = 1;
 		return TX_EAUTH;
 	}
 	if (now - last >= SESSION_TOUCH_EVERY) {

@@ -25,8 +25,11 @@ typedef enum login_result { LOGIN_OK, LOGIN_INVALID, LOGIN_LOCKED } login_result
 tx_err session_login(store *db, const config *cfg, const keys *k, const char *username, const char *password,
                      const char *ip, const char *user_agent, login_result *res, char **token, int64_t *user_id);
 
-/* Find the live session of a token and load its actor; TX_EAUTH if none. */
-tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a);
+/*
+ * Find the live session of a token and load its actor; TX_EAUTH if none.
+ * *expired (may be NULL) is set when the session existed but ran out.
+ */
+tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a, int *expired);
 /* End one session. */
 tx_err session_end(store *db, const char *token);
 /* End every session of a user (disable, password reset). */

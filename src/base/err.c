@@ -20,6 +20,7 @@ static const struct {
 	[TX_EMETHOD] = {405, "method.not_allowed", "method not allowed"},
 	[TX_ECONFLICT] = {409, "conflict", "conflict"},
 	[TX_ETOOBIG] = {413, "request.too_large", "request too large"},
+	[TX_EMEDIA] = {415, "request.media_type", "the body must be application/json"},
 	[TX_ETHROTTLE] = {429, "throttled", "too many requests"},
 	[TX_ENOMEM] = {500, "internal", "out of memory"},
 	[TX_EIO] = {500, "internal", "input/output error"},

@@ -21,6 +21,7 @@ typedef enum tx_err {
 	TX_EMETHOD,    /* 405 method.not_allowed */
 	TX_ECONFLICT,  /* 409 conflict: unique clash, stale version, in use */
 	TX_ETOOBIG,    /* 413 request.too_large */
+	TX_EMEDIA,     /* 415 request.media_type: a body that is not JSON */
 	TX_ETHROTTLE,  /* 429 throttled */
 	TX_ENOMEM,     /* 500 internal: out of memory */
 	TX_EIO,        /* 500 internal: file or socket */

@@ -216,30 +216,30 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 	size_t memlen = 0;
 	FILE *mem = open_memstream(&membuf, &memlen);
 	int rc = 0;
+	int64_t children = 0, root0 = root_unit(db);
+	store_stmt *cst;
+	if (root0 && store_prepare(db, "SELECT COUNT(*) FROM unit WHERE parent_id = ?", &cst) == TX_OK) {
+		store_bind_int(cst, 1, root0);
+		if (store_step(cst) == STORE_ROW)
+			children = store_col_int(cst, 0);
+		store_finalize(cst);
+	}
+	if (children > 0) {
+		fprintf(stderr, "tongxin: demo data is already present in %s; nothing changed\n", cfg->db);
+		fclose(mem);
+		free(membuf);
+		free(logins_path);
+		mem_wipe(pw, strlen(pw));
+		free(pw);
+		store_close(db);
+		return 0;
+	}
 	int64_t fresh = count_users(db) == 0;
 	if (fresh)
 		rc = bootstrap(db, "海岳市", "370699000000", "city", pw, 0, mem, 1);
-	else if (store_begin(db) == TX_OK) {
-		/* Existing administrators get the demo password too. */
-		static const char *const admins[] = {"admin", "secadmin", "auditor"};
-		static const char *const roles[] = {"sysadmin", "secadmin", "auditor"};
-		for (int i = 0; i < 3 && !rc; i++) {
-			store_stmt *st;
-			int64_t id = 0;
-			if (store_prepare(db, "SELECT id FROM app_user WHERE username = ?", &st) == TX_OK) {
-				store_bind_text(st, 1, admins[i]);
-				if (store_step(st) == STORE_ROW)
-					id = store_col_int(st, 0);
-				store_finalize(st);
-			}
-			if (id) {
-				rc = user_set_password_raw(db, id, pw, 0);
-				fprintf(mem, "%s\t%s\t%s\n", admins[i], pw, roles[i]);
-			}
-		}
-		if (rc || store_commit(db))
-			store_rollback(db);
-	}
+	else
+		fprintf(stderr, "tongxin: %s already has accounts; the administrators' passwords stay as they are\n",
+		        cfg->db);
 	demo_stats st = {0};
 	if (!rc) {
 		int64_t root = root_unit(db);

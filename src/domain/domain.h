@@ -26,7 +26,8 @@ typedef struct dctx {
 	const actor *a;
 	const keys *k;
 	const config *cfg;
-	const char *lang; /* "zh" or "en" */
+	const char *lang;  /* "zh" or "en" */
+	const char *token; /* the caller's session token, or NULL */
 	/* out: error details */
 	const char *err_code;
 	char err_msg[256];

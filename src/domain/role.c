@@ -90,6 +90,27 @@ tx_err role_list(dctx *c, json_t **items)
 	return TX_OK;
 }
 
+/*
+ * Permissions kept to the built-in administrator roles (三员分立): a local
+ * role that combined them could undo the separation.
+ */
+static const char *const reserved_perms[] = {"audit:read", "user:grant", "role:write", "user:unlock"};
+
+static tx_err check_perms(dctx *c, json_t *perms)
+{
+	static const msg2 m = {"审计、授权、角色管理和解锁权限只属于内置管理员角色",
+	                       "audit, grant, role and unlock permissions belong to the built-in administrator roles"};
+	size_t i;
+	json_t *v;
+	json_array_foreach(perms, i, v)
+	{
+		for (size_t k = 0; k < sizeof reserved_perms / sizeof reserved_perms[0]; k++)
+			if (strcmp(json_string_value(v), reserved_perms[k]) == 0)
+				return dctx_field(c, "permissions", &m);
+	}
+	return TX_OK;
+}
+
 static tx_err write_perms(store *db, const char *code, json_t *perms)
 {
 	store_stmt *st;
@@ -124,8 +145,11 @@ tx_err role_create(dctx *c, json_t *body, json_t **out)
 {
 	static const msg2 m_taken = {"角色代码已存在", "this role code exists"};
 	const char *code = json_string_value(json_object_get(body, "code"));
+	tx_err rc = check_perms(c, json_object_get(body, "permissions"));
+	if (rc)
+		return rc;
 	store_stmt *st;
-	tx_err rc = store_prepare(c->db, "INSERT INTO role (code, name_zh, name_en, scope, builtin) VALUES (?, ?, ?, ?, 0)",
+	rc = store_prepare(c->db, "INSERT INTO role (code, name_zh, name_en, scope, builtin) VALUES (?, ?, ?, ?, 0)",
 	                          &st);
 	if (rc)
 		return rc;
@@ -163,6 +187,8 @@ tx_err role_update(dctx *c, const char *code, json_t *body, json_t **out)
 	if (rc)
 		return rc;
 	if ((rc = refuse_builtin(c, cur)))
+		goto out;
+	if (json_object_get(body, "permissions") && (rc = check_perms(c, json_object_get(body, "permissions"))))
 		goto out;
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {

@@ -267,6 +267,38 @@ static int unit_visible(dctx *c, int64_t unit)
 	return s == STORE_ROW;
 }
 
+/*
+ * Privilege containment: an actor may manage (edit, deactivate, reset the
+ * password of) only accounts whose permissions are all their own too. So
+ * the system administrator cannot take over the auditor's or the security
+ * administrator's account, and a town officer cannot take over a
+ * city-level account placed in their town. Self-management goes through
+ * /me instead.
+ */
+static tx_err check_containment(dctx *c, int64_t target)
+{
+	if (target == c->a->user_id)
+		return TX_OK;
+	store_stmt *st;
+	tx_err rc = store_prepare(c->db,
+	                          "SELECT DISTINCT p.permission FROM user_role ur"
+	                          " JOIN role_permission p ON p.role_code = ur.role_code WHERE ur.user_id = ?",
+	                          &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, target);
+	int s, ok = 1;
+	while ((s = store_step(st)) == STORE_ROW)
+		if (!actor_can(c->a, store_col_text(st, 0)))
+			ok = 0;
+	store_finalize(st);
+	if (s < 0)
+		return TX_EDB;
+	return ok ? TX_OK
+	          : dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "不能管理权限高于自己的账号",
+	                      "you cannot manage an account that holds permissions you do not have");
+}
+
 static tx_err check_password(dctx *c, const char *field, const char *pw)
 {
 	const msg2 *m = validate_password(pw, c->cfg->password_min, c->cfg->password_classes);
@@ -393,6 +425,8 @@ tx_err user_update(dctx *c, int64_t id, json_t *body, json_t **out)
 	tx_err rc = user_fetch(c, id, &cur);
 	if (rc)
 		return rc;
+	if ((rc = check_containment(c, id)))
+		goto out;
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
 		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
@@ -472,6 +506,8 @@ tx_err user_reset_password(dctx *c, int64_t id, json_t *body)
 	if (rc)
 		return rc;
 	json_decref(cur);
+	if ((rc = check_containment(c, id)))
+		return rc;
 	const char *pw = json_string_value(json_object_get(body, "password"));
 	if ((rc = check_password(c, "password", pw)))
 		return rc;
@@ -563,6 +599,18 @@ tx_err user_change_own_password(dctx *c, json_t *body)
 		return rc;
 	if ((rc = user_set_password_raw(c->db, c->a->user_id, new_pw, 0)))
 		return rc;
+	/* Other sessions of this account end; the current one goes on. */
+	store_stmt *st2;
+	if ((rc = store_prepare(c->db, "DELETE FROM session WHERE user_id = ? AND token_hash <> ?", &st2)))
+		return rc;
+	char th[65];
+	session_token_hash(c->token ? c->token : "", th);
+	store_bind_int(st2, 1, c->a->user_id);
+	store_bind_text(st2, 2, th);
+	int s2 = store_step(st2);
+	store_finalize(st2);
+	if (s2 != STORE_DONE)
+		return TX_EDB;
 	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, c->a->user_id);
 	return TX_OK;
 }

@@ -230,7 +230,11 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		r->token = find_token(r->conn, &r->via_cookie);
 		if (!r->token)
 			return dctx_fail(&r->dc, TX_EAUTH, "auth.required", "请先登录", "please sign in");
-		tx_err rc = session_lookup(r->dc.db, s->cfg, r->token, &r->actor);
+		int expired = 0;
+		tx_err rc = session_lookup(r->dc.db, s->cfg, r->token, &r->actor, &expired);
+		if (rc == TX_EAUTH && expired)
+			return dctx_fail(&r->dc, TX_EAUTH, "auth.expired", "登录已超时，请重新登录",
+			                 "the session timed out; please sign in again");
 		if (rc == TX_EAUTH)
 			return dctx_fail(&r->dc, TX_EAUTH, "auth.required", "登录已失效，请重新登录",
 			                 "the session has ended; please sign in again");
@@ -238,6 +242,7 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 			return rc;
 		r->signed_in = 1;
 		r->dc.a = &r->actor;
+		r->dc.token = r->token;
 		snprintf(r->actor.ip, sizeof r->actor.ip, "%s", r->ip);
 		if (r->actor.must_change_password && !(rt->flags & R_PWGATE))
 			return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.password_change_required", "请先修改初始密码",
@@ -255,6 +260,14 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 				return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.csrf", "缺少防跨站请求头",
 				                 "missing the X-Tongxin-CSRF header");
 		}
+	}
+
+	/* A body must say it is JSON: a cross-site form cannot send that type. */
+	if (cs->body.len > 0) {
+		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+		if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+			return dctx_fail(&r->dc, TX_EMEDIA, "request.media_type", "请求体应为 application/json",
+			                 "the body must be sent as application/json");
 	}
 
 	/* Parse and validate the body. */
@@ -349,7 +362,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 	(void)version;
 	struct conn_state *cs = *con_cls;
 	if (!cs) {
-		/* First call: remember the request, answer on a later call (see measured.md). */
+		/* First call: remember the request, answer on a later call (libmicrohttpd answers "Connection: close" otherwise). */
 		cs = xcalloc(1, sizeof *cs);
 		cs->start_us = util_mono_us();
 		*con_cls = cs;

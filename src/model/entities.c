@@ -18,78 +18,80 @@ static const msg2 *check_username(const char *v)
 }
 
 static const model_field unit_fields[] = {
-	{"id", FT_INT, "编号", "ID", FF_READONLY | FF_LIST, 0, 0, 0},
-	{"parent_id", FT_REF, "上级单位", "parent unit", FF_REQUIRED | FF_CREATE, 0, 0, 0},
-	{"name", FT_TEXT, "名称", "name", FF_REQUIRED | FF_SEARCH | FF_LIST, 64, 0, 0},
-	{"kind", FT_DICT, "类型", "kind", FF_REQUIRED | FF_LIST, 0, "unit_kind", 0},
-	{"code", FT_TEXT, "统计用区划代码", "division code", FF_NULLABLE | FF_LIST, 12, 0, check_division_code},
-	{"sort", FT_INT, "排序", "sort order", 0, 0, 0, 0},
-	{"active", FT_BOOL, "启用", "active", FF_LIST, 0, 0, 0},
-	{"path", FT_TEXT, "路径", "path", FF_READONLY, 0, 0, 0},
-	{"child_count", FT_INT, "下级数", "children", FF_READONLY | FF_LIST, 0, 0, 0},
-	{"version", FT_INT, "版本", "version", 0, 0, 0, 0},
+	{"id", FT_INT, "编号", "ID", FF_READONLY | FF_LIST, 0, 0, 0, 0, 0},
+	{"parent_id", FT_REF, "上级单位", "parent unit", FF_REQUIRED | FF_CREATE, 0, 0, 0, 0, 0},
+	{"name", FT_TEXT, "名称", "name", FF_REQUIRED | FF_SEARCH | FF_LIST, 64, 0, 0, 0, 0},
+	{"kind", FT_DICT, "类型", "kind", FF_REQUIRED | FF_LIST, 0, "unit_kind", 0, 0, 0},
+	{"code", FT_TEXT, "统计用区划代码", "division code", FF_NULLABLE | FF_LIST, 12, 0, check_division_code, 0, 0},
+	{"sort", FT_INT, "排序", "sort order", 0, 0, 0, 0, 0, 0},
+	{"quota", FT_INT, "核定编制", "staffing quota", FF_NULLABLE, 0, 0, 0, 0, 0},
+	{"actual_staff", FT_INT, "实有人员", "actual staff", FF_NULLABLE, 0, 0, 0, 0, 0},
+	{"active", FT_BOOL, "启用", "active", FF_LIST, 0, 0, 0, 0, 0},
+	{"path", FT_TEXT, "路径", "path", FF_READONLY, 0, 0, 0, 0, 0},
+	{"child_count", FT_INT, "下级数", "children", FF_READONLY | FF_LIST, 0, 0, 0, 0, 0},
+	{"version", FT_INT, "版本", "version", 0, 0, 0, 0, 0, 0},
 };
 
 static const model_field user_fields[] = {
-	{"id", FT_INT, "编号", "ID", FF_READONLY | FF_LIST, 0, 0, 0},
+	{"id", FT_INT, "编号", "ID", FF_READONLY | FF_LIST, 0, 0, 0, 0, 0},
 	{"username", FT_TEXT, "用户名", "username", FF_REQUIRED | FF_CREATE | FF_SEARCH | FF_LIST, 32, 0,
-	 check_username},
-	{"name", FT_TEXT, "姓名", "name", FF_REQUIRED | FF_SEARCH | FF_LIST, 32, 0, 0},
-	{"unit_id", FT_REF, "所属单位", "unit", FF_REQUIRED | FF_LIST, 0, 0, 0},
-	{"roles", FT_LIST, "角色", "roles", FF_CREATE | FF_LIST, 16, 0, 0},
-	{"password", FT_PASSWORD, "初始密码", "initial password", FF_REQUIRED | FF_CREATE, 128, 0, 0},
-	{"active", FT_BOOL, "启用", "active", FF_LIST, 0, 0, 0},
-	{"locked", FT_BOOL, "已锁定", "locked", FF_READONLY | FF_LIST, 0, 0, 0},
-	{"must_change_password", FT_BOOL, "须修改密码", "must change password", FF_READONLY, 0, 0, 0},
-	{"version", FT_INT, "版本", "version", 0, 0, 0, 0},
+	 check_username, 0, 0},
+	{"name", FT_TEXT, "姓名", "name", FF_REQUIRED | FF_SEARCH | FF_LIST, 32, 0, 0, 0, 0},
+	{"unit_id", FT_REF, "所属单位", "unit", FF_REQUIRED | FF_LIST, 0, 0, 0, 0, 0},
+	{"roles", FT_LIST, "角色", "roles", FF_CREATE | FF_LIST, 16, 0, 0, 0, 0},
+	{"password", FT_PASSWORD, "初始密码", "initial password", FF_REQUIRED | FF_CREATE, 128, 0, 0, 0, 0},
+	{"active", FT_BOOL, "启用", "active", FF_LIST, 0, 0, 0, 0, 0},
+	{"locked", FT_BOOL, "已锁定", "locked", FF_READONLY | FF_LIST, 0, 0, 0, 0, 0},
+	{"must_change_password", FT_BOOL, "须修改密码", "must change password", FF_READONLY, 0, 0, 0, 0, 0},
+	{"version", FT_INT, "版本", "version", 0, 0, 0, 0, 0, 0},
 };
 
 static const model_field role_fields[] = {
-	{"code", FT_TEXT, "角色代码", "code", FF_REQUIRED | FF_CREATE | FF_LIST, 32, 0, check_username},
-	{"name_zh", FT_TEXT, "角色名称", "name (Chinese)", FF_REQUIRED | FF_LIST, 32, 0, 0},
-	{"name_en", FT_TEXT, "英文名称", "name (English)", FF_REQUIRED | FF_LIST, 64, 0, 0},
-	{"scope", FT_DICT, "数据范围", "data scope", FF_REQUIRED | FF_LIST, 0, "role_scope", 0},
-	{"permissions", FT_LIST, "权限", "permissions", FF_REQUIRED, 64, "permission", 0},
-	{"builtin", FT_BOOL, "内置", "built-in", FF_READONLY | FF_LIST, 0, 0, 0},
-	{"version", FT_INT, "版本", "version", 0, 0, 0, 0},
+	{"code", FT_TEXT, "角色代码", "code", FF_REQUIRED | FF_CREATE | FF_LIST, 32, 0, check_username, 0, 0},
+	{"name_zh", FT_TEXT, "角色名称", "name (Chinese)", FF_REQUIRED | FF_LIST, 32, 0, 0, 0, 0},
+	{"name_en", FT_TEXT, "英文名称", "name (English)", FF_REQUIRED | FF_LIST, 64, 0, 0, 0, 0},
+	{"scope", FT_DICT, "数据范围", "data scope", FF_REQUIRED | FF_LIST, 0, "role_scope", 0, 0, 0},
+	{"permissions", FT_LIST, "权限", "permissions", FF_REQUIRED, 64, "permission", 0, 0, 0},
+	{"builtin", FT_BOOL, "内置", "built-in", FF_READONLY | FF_LIST, 0, 0, 0, 0, 0},
+	{"version", FT_INT, "版本", "version", 0, 0, 0, 0, 0, 0},
 };
 
 static const model_field login_fields[] = {
-	{"username", FT_TEXT, "用户名", "username", FF_REQUIRED, 64, 0, 0},
-	{"password", FT_PASSWORD, "密码", "password", FF_REQUIRED, 128, 0, 0},
+	{"username", FT_TEXT, "用户名", "username", FF_REQUIRED, 64, 0, 0, 0, 0},
+	{"password", FT_PASSWORD, "密码", "password", FF_REQUIRED, 128, 0, 0, 0, 0},
 };
 
 static const model_field password_change_fields[] = {
-	{"old_password", FT_PASSWORD, "原密码", "current password", FF_REQUIRED, 128, 0, 0},
-	{"new_password", FT_PASSWORD, "新密码", "new password", FF_REQUIRED, 128, 0, 0},
+	{"old_password", FT_PASSWORD, "原密码", "current password", FF_REQUIRED, 128, 0, 0, 0, 0},
+	{"new_password", FT_PASSWORD, "新密码", "new password", FF_REQUIRED, 128, 0, 0, 0, 0},
 };
 
 static const model_field password_reset_fields[] = {
-	{"password", FT_PASSWORD, "新密码", "new password", FF_REQUIRED, 128, 0, 0},
+	{"password", FT_PASSWORD, "新密码", "new password", FF_REQUIRED, 128, 0, 0, 0, 0},
 };
 
 static const model_field unit_move_fields[] = {
-	{"parent_id", FT_REF, "新上级单位", "new parent unit", FF_REQUIRED, 0, 0, 0},
-	{"version", FT_INT, "版本", "version", 0, 0, 0, 0},
+	{"parent_id", FT_REF, "新上级单位", "new parent unit", FF_REQUIRED, 0, 0, 0, 0, 0},
+	{"version", FT_INT, "版本", "version", 0, 0, 0, 0, 0, 0},
 };
 
 static const model_field user_roles_fields[] = {
-	{"roles", FT_LIST, "角色", "roles", FF_REQUIRED, 16, 0, 0},
+	{"roles", FT_LIST, "角色", "roles", FF_REQUIRED, 16, 0, 0, 0, 0},
 };
 
-static const model_entity unit_entity = {"unit", "单位", "unit", 0, unit_fields, N(unit_fields)};
-static const model_entity user_entity = {"user", "用户", "user", 0, user_fields, N(user_fields)};
-static const model_entity role_entity = {"role", "角色", "role", 0, role_fields, N(role_fields)};
-static const model_entity login_form = {"login", "登录", "sign-in", ENTITY_FORM, login_fields, N(login_fields)};
+static const model_entity unit_entity = {"unit", "单位", "unit", 0, unit_fields, N(unit_fields), NULL, NULL, NULL, NULL};
+static const model_entity user_entity = {"user", "用户", "user", 0, user_fields, N(user_fields), NULL, NULL, NULL, NULL};
+static const model_entity role_entity = {"role", "角色", "role", 0, role_fields, N(role_fields), NULL, NULL, NULL, NULL};
+static const model_entity login_form = {"login", "登录", "sign-in", ENTITY_FORM, login_fields, N(login_fields), NULL, NULL, NULL, NULL};
 static const model_entity password_change_form = {"password_change", "修改密码", "change password",
                                                   ENTITY_FORM, password_change_fields,
-                                                  N(password_change_fields)};
+                                                  N(password_change_fields), NULL, NULL, NULL, NULL};
 static const model_entity password_reset_form = {"password_reset", "重置密码", "reset password", ENTITY_FORM,
-                                                 password_reset_fields, N(password_reset_fields)};
+                                                 password_reset_fields, N(password_reset_fields), NULL, NULL, NULL, NULL};
 static const model_entity unit_move_form = {"unit_move", "移动单位", "move unit", ENTITY_FORM, unit_move_fields,
-                                            N(unit_move_fields)};
+                                            N(unit_move_fields), NULL, NULL, NULL, NULL};
 static const model_entity user_roles_form = {"user_roles", "分配角色", "grant roles", ENTITY_FORM,
-                                             user_roles_fields, N(user_roles_fields)};
+                                             user_roles_fields, N(user_roles_fields), NULL, NULL, NULL, NULL};
 
 const model_entity *const model_entities[] = {
 	&unit_entity,         &user_entity,    &role_entity,     &login_form, &password_change_form,

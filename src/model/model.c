@@ -4,6 +4,7 @@
  */
 #include "model/model.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -63,6 +64,23 @@ static const msg2 m_blank = {"不能为空", "must not be blank"};
 static const msg2 m_null = {"不能为空值", "must not be null"};
 static const msg2 m_positive = {"应为正整数", "must be a positive integer"};
 
+/* A real calendar date YYYY-MM-DD between 1900 and 2100. */
+static int date_valid(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
 static int text_has_control(const char *s)
 {
 	for (; *s; s++)
@@ -98,7 +116,17 @@ static const msg2 *check_value(const model_field *f, json_t *v)
 		}
 		if (f->check && *s)
 			return f->check(s);
+		if (f->norm && *s) {
+			char tmp[256];
+			return f->norm(s, tmp, sizeof tmp);
+		}
 		return NULL;
+	}
+	case FT_DATE: {
+		static const msg2 m_date = {"日期格式应为 YYYY-MM-DD", "a date is YYYY-MM-DD"};
+		if (!json_is_string(v))
+			return &m_text;
+		return date_valid(json_string_value(v)) ? NULL : &m_date;
 	}
 	case FT_INT:
 		return json_is_integer(v) ? NULL : &m_int;
@@ -175,7 +203,7 @@ int model_validate(const model_entity *e, json_t *body, validate_mode mode, cons
 
 static const char *const type_names[FT__MAX] = {
 	[FT_TEXT] = "text", [FT_INT] = "int",           [FT_BOOL] = "bool", [FT_DICT] = "dict",
-	[FT_REF] = "ref",   [FT_PASSWORD] = "password", [FT_LIST] = "list",
+	[FT_REF] = "ref",   [FT_PASSWORD] = "password", [FT_LIST] = "list", [FT_DATE] = "date",
 };
 
 json_t *model_meta_json(void)
@@ -199,8 +227,11 @@ json_t *model_meta_json(void)
 				json_object_set_new(jf, "dict", json_string(f->dict));
 			json_array_append_new(fs, jf);
 		}
-		json_array_append_new(ents, json_pack("{s:s, s:s, s:s, s:o}", "name", e->name, "label_zh", e->label_zh,
-		                                      "label_en", e->label_en, "fields", fs));
+		json_t *je = json_pack("{s:s, s:s, s:s, s:o, s:b}", "name", e->name, "label_zh", e->label_zh, "label_en",
+		                       e->label_en, "fields", fs, "record", (e->flags & ENTITY_RECORD) != 0);
+		if (e->parent)
+			json_object_set_new(je, "parent", json_pack("{s:s, s:s}", "entity", e->parent, "field", e->parent_field));
+		json_array_append_new(ents, je);
 	}
 	json_t *dicts = json_array();
 	for (size_t i = 0; i < model_dicts_count; i++) {
@@ -238,6 +269,9 @@ json_t *model_schema_json(const model_entity *e)
 			break;
 		case FT_PASSWORD:
 			p = json_pack("{s:s, s:s}", "type", "string", "format", "password");
+			break;
+		case FT_DATE:
+			p = json_pack("{s:s, s:s}", "type", "string", "format", "date");
 			break;
 		default:
 			p = json_pack("{s:s}", "type", "string");

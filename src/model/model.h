@@ -26,6 +26,7 @@ typedef enum field_type {
 	FT_REF,      /* id of another entity (integer) */
 	FT_PASSWORD, /* string never echoed, never logged */
 	FT_LIST,     /* array of strings (dictionary values when .dict is set) */
+	FT_DATE,     /* "YYYY-MM-DD" */
 	FT__MAX
 } field_type;
 
@@ -37,7 +38,12 @@ enum field_flags {
 	FF_LIST = 1 << 4,      /* shown as a column in lists by default */
 	FF_CREATE = 1 << 5,    /* accepted on create only, not on update */
 	FF_NULLABLE = 1 << 6,  /* JSON null accepted (clears the value) */
+	FF_INDEXED = 1 << 7,   /* sensitive, with a blind index for equality look-ups */
+	FF_UNIQUE = 1 << 8,    /* no two live records share the value (via the blind index) */
 };
+
+/* How a sensitive field is shown when not revealed. */
+typedef enum field_mask { MASK_ALL = 0, MASK_ID, MASK_PHONE, MASK_NAME } field_mask;
 
 /* A message in both languages; zh is shown by default. */
 typedef struct msg2 {
@@ -47,6 +53,11 @@ typedef struct msg2 {
 
 /* A field-specific check beyond type and length; returns NULL when fine. */
 typedef const msg2 *(*field_check)(const char *value);
+/*
+ * A check that also normalises (15-digit ID numbers to 18, full-width
+ * digits, phone formats): writes the stored form into out (n bytes).
+ */
+typedef const msg2 *(*field_norm)(const char *value, char *out, size_t n);
 
 typedef struct model_field {
 	const char *name;
@@ -57,11 +68,21 @@ typedef struct model_field {
 	int max_len;      /* FT_TEXT/FT_PASSWORD: code points; FT_LIST: items */
 	const char *dict; /* FT_DICT / FT_LIST */
 	field_check check;
+	field_norm norm;
+	field_mask mask; /* FF_SENSITIVE fields */
 } model_field;
 
 enum entity_flags {
-	ENTITY_FORM = 1 << 0, /* a request shape, not a stored record */
+	ENTITY_FORM = 1 << 0,   /* a request shape, not a stored record */
+	ENTITY_RECORD = 1 << 1, /* stored in its own table, served by the generic record routes */
 };
+
+/*
+ * A check across fields of a whole record (e.g. the ID number's birth date
+ * against the birth-date field). `rec` holds the merged record after the
+ * change; on a problem returns the message and sets *field.
+ */
+typedef const msg2 *(*entity_check)(json_t *rec, const char **field);
 
 typedef struct model_entity {
 	const char *name;
@@ -70,6 +91,11 @@ typedef struct model_entity {
 	unsigned flags;
 	const model_field *fields;
 	size_t nfields;
+	/* ENTITY_RECORD only: */
+	const char *table;        /* SQL table (a constant, never input) */
+	const char *parent;       /* sub-record of this entity, or NULL */
+	const char *parent_field; /* the field holding the parent's id */
+	entity_check check;
 } model_entity;
 
 typedef struct dict_item {

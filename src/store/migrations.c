@@ -108,10 +108,92 @@ static const char m1_postgres[] =
 	"CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
 	" BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;"
 	"CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log"
-	" FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();";
+	" FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();"
+	"CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
+	" FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();";
+
+
+/* Columns every registry record has; the model's fields come between. */
+#define REC_HEAD " id {{ID}}, unit_id {{BIGINT}} NOT NULL REFERENCES unit(id), unit_path {{PATH}} NOT NULL,"
+#define REC_TAIL                                                                                                     \
+	" version INTEGER NOT NULL DEFAULT 1, deleted INTEGER NOT NULL DEFAULT 0,"                                    \
+	" created_at {{BIGINT}} NOT NULL, created_by {{BIGINT}}, updated_at {{BIGINT}} NOT NULL, updated_by {{BIGINT}}"
+#define SUB_HEAD REC_HEAD " person_id {{BIGINT}} NOT NULL REFERENCES person(id),"
+#define SCOPE_INDEX(t) "CREATE INDEX " t "_scope ON " t "(unit_path, id);"
+#define PERSON_INDEX(t) "CREATE INDEX " t "_person ON " t "(person_id);"
+
+static const char m2_registry[] =
+	"ALTER TABLE unit ADD COLUMN quota INTEGER;"
+	"ALTER TABLE unit ADD COLUMN actual_staff INTEGER;"
+
+	"CREATE TABLE person (" REC_HEAD
+	" name TEXT NOT NULL, gender TEXT, birth_date TEXT,"
+	" id_number TEXT, id_number_bidx TEXT,"
+	" ethnicity TEXT, ethnicity_bidx TEXT, political TEXT, political_bidx TEXT,"
+	" party TEXT, party_bidx TEXT, religion TEXT, religion_bidx TEXT,"
+	" education TEXT, categories TEXT, new_class_group TEXT, workplace TEXT, job_title TEXT,"
+	" phone TEXT, address TEXT, is_representative INTEGER NOT NULL DEFAULT 0,"
+	" is_reserve_cadre INTEGER NOT NULL DEFAULT 0, cadre_rank TEXT, notes TEXT," REC_TAIL ");"
+	SCOPE_INDEX("person")
+	"CREATE UNIQUE INDEX person_id_number ON person(id_number_bidx) WHERE deleted = 0 AND id_number_bidx IS NOT NULL;"
+	"CREATE INDEX person_name ON person(name);"
+	"CREATE INDEX person_party ON person(party_bidx, unit_path);"
+
+	"CREATE TABLE person_arrangement (" SUB_HEAD
+	" kind TEXT NOT NULL, level TEXT, body TEXT, sector TEXT, start_date TEXT, end_date TEXT, notes TEXT,"
+	REC_TAIL ");" SCOPE_INDEX("person_arrangement") PERSON_INDEX("person_arrangement")
+
+	"CREATE TABLE person_post (" SUB_HEAD
+	" organisation TEXT NOT NULL, post TEXT NOT NULL, level TEXT, is_head INTEGER NOT NULL DEFAULT 0,"
+	" start_date TEXT, end_date TEXT," REC_TAIL ");" SCOPE_INDEX("person_post") PERSON_INDEX("person_post")
+
+	"CREATE TABLE person_training (" SUB_HEAD
+	" title TEXT NOT NULL, organiser TEXT, start_date TEXT, end_date TEXT, hours {{BIGINT}},"
+	REC_TAIL ");" SCOPE_INDEX("person_training") PERSON_INDEX("person_training")
+
+	"CREATE TABLE person_temp_post (" SUB_HEAD
+	" organisation TEXT NOT NULL, post TEXT NOT NULL, start_date TEXT, end_date TEXT,"
+	REC_TAIL ");" SCOPE_INDEX("person_temp_post") PERSON_INDEX("person_temp_post")
+
+	"CREATE TABLE person_rotation (" SUB_HEAD
+	" from_post TEXT, to_post TEXT NOT NULL, date TEXT," REC_TAIL ");"
+	SCOPE_INDEX("person_rotation") PERSON_INDEX("person_rotation")
+
+	"CREATE TABLE person_resume (" SUB_HEAD
+	" start_date TEXT, end_date TEXT, organisation TEXT NOT NULL, post TEXT," REC_TAIL ");"
+	SCOPE_INDEX("person_resume") PERSON_INDEX("person_resume")
+
+	"CREATE TABLE person_award (" SUB_HEAD
+	" title TEXT NOT NULL, level TEXT, date TEXT," REC_TAIL ");"
+	SCOPE_INDEX("person_award") PERSON_INDEX("person_award")
+
+	"CREATE TABLE person_family (" SUB_HEAD
+	" relation TEXT NOT NULL, name TEXT NOT NULL, workplace TEXT, political TEXT," REC_TAIL ");"
+	SCOPE_INDEX("person_family") PERSON_INDEX("person_family")
+
+	"CREATE TABLE organisation (" REC_HEAD
+	" name TEXT NOT NULL, kind TEXT NOT NULL, party TEXT, chamber_kind TEXT, enterprise_kind TEXT,"
+	" credit_code TEXT, parent_org_id {{BIGINT}} REFERENCES organisation(id), address TEXT, contact_name TEXT,"
+	" contact_phone TEXT, founded_date TEXT, member_count {{BIGINT}}, area {{BIGINT}}, investment {{BIGINT}},"
+	" notes TEXT," REC_TAIL ");"
+	SCOPE_INDEX("organisation")
+	"CREATE INDEX organisation_kind ON organisation(kind, unit_path);"
+	"CREATE UNIQUE INDEX organisation_credit_code ON organisation(credit_code) WHERE deleted = 0 AND credit_code IS NOT NULL;"
+
+	"CREATE TABLE membership (" SUB_HEAD
+	" organisation_id {{BIGINT}} NOT NULL REFERENCES organisation(id), role TEXT, start_date TEXT, end_date TEXT,"
+	REC_TAIL ");" SCOPE_INDEX("membership") PERSON_INDEX("membership")
+	"CREATE INDEX membership_org ON membership(organisation_id);"
+
+	"CREATE TABLE grid_post (" REC_HEAD
+	" kind TEXT NOT NULL, holder_name TEXT NOT NULL, person_id {{BIGINT}} REFERENCES person(id),"
+	" user_id {{BIGINT}} REFERENCES app_user(id), phone TEXT, start_date TEXT, end_date TEXT," REC_TAIL ");"
+	SCOPE_INDEX("grid_post")
+	"CREATE INDEX grid_post_unit ON grid_post(unit_id, kind);";
 
 const struct migration migrations[] = {
 	{1, "core: units, users, roles, sessions, audit", m1_core, m1_sqlite, m1_postgres},
+	{2, "registry: people, sub-records, organisations, memberships, grid posts", m2_registry, NULL, NULL},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -5,13 +5,10 @@
  * Set TONGXIN_TEST_PG_URL (e.g. from `tests/pg.sh start DIR PORT`); without
  * it the test prints a skip and passes. All tables are TEMP, so runs do not
  * collide and leave nothing behind. The driver is called through
- * store_postgres_driver directly, so only postgres.c is linked:
+ * store_postgres_driver directly; the Makefile links it with the rest of
+ * src/ (the mem.h allocators come from src/base/mem.c):
  *
- *   cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc \
- *      tests/unit/test_store_pg.c src/store/postgres.c -lpq -lcmocka
- *
- * The mem.h allocators postgres.c uses are provided by a shim below (so do
- * not also link src/base/mem.c, which needs libsodium).
+ *   make build/unit/test_store_pg
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,67 +22,6 @@
 
 #include "base/mem.h"
 #include "store/store_impl.h"
-
-/* ---- mem.h shim (abort on out of memory, as src/base/mem.c) ---------- */
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-void *xcalloc(size_t count, size_t size)
-{
-	void *p = calloc(count ? count : 1, size ? size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	char *p = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return p;
-}
-
-void mem_wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
 
 /* ---- helpers ---------------------------------------------------------- */
 
