@@ -60,20 +60,22 @@ build/embed: tools/embed.c
 	@mkdir -p build
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-build/assets_gen.c: build/embed web/dist/index.html
+build/assets_gen.c: build/embed build/web.stamp
 	build/embed web/dist $@
 
-# The web UI: built with Vite when Node.js is present.
-web/dist/index.html: $(WEB_SRCS) web/package-lock.json
+# The web UI, built with Vite into web/dist when its npm packages are
+# installed (scripts/deps.sh); without them a placeholder page is embedded.
+build/web.stamp: $(WEB_SRCS) web/package-lock.json
+	@mkdir -p build
 	@if command -v npm >/dev/null 2>&1 && [ -d web/node_modules ]; then \
 		cd web && npm run build --silent; \
 	else \
-		echo "web: Node.js or web/node_modules missing (run scripts/deps.sh); embedding a placeholder page"; \
-		mkdir -p web/dist && rm -f web/dist/index.html; \
+		echo "web: npm packages missing (run scripts/deps.sh); embedding a placeholder page"; \
+		rm -rf web/dist; \
 	fi
-	@test -f web/dist/index.html || touch web/dist/.placeholder
+	@touch $@
 
-web: deps web/dist/index.html
+web: deps build/web.stamp
 
 asan: build/tongxin-asan
 

@@ -69,7 +69,7 @@ for t in build/unit/test_*; do
 done
 
 export TONGXIN_BIN="$root/build/tongxin"
-node_layer api-sqlite env TONGXIN_TEST_DB=sqlite node --test --test-reporter=tap tests/api/
+node_layer api-sqlite env TONGXIN_TEST_DB=sqlite node --test --test-concurrency=4 --test-reporter=tap tests/api/
 
 echo "== starting PostgreSQL on 127.0.0.1:$PGPORT"
 if PGURL=$(tests/pg.sh start "$PGDIR" "$PGPORT"); then
@@ -84,16 +84,16 @@ if PGURL=$(tests/pg.sh start "$PGDIR" "$PGPORT"); then
 		echo "   test_store_pg on PostgreSQL: ${p:-0} passed, ${f:-0} failed"
 		[ "${f:-0}" -ne 0 ] && { failed_layers="$failed_layers pg-unit"; cat "$work/pgunit.log"; }
 	done
-	node_layer api-postgres env TONGXIN_TEST_DB=pg node --test --test-reporter=tap tests/api/
+	node_layer api-postgres env TONGXIN_TEST_DB=pg node --test --test-concurrency=4 --test-reporter=tap tests/api/
 else
 	echo "   could not start PostgreSQL"
 	fail=$((fail + 1))
 	failed_layers="$failed_layers postgres"
 fi
 
-node_layer api-asan env TONGXIN_TEST_DB=sqlite TONGXIN_BIN="$root/build/tongxin-asan" \
+node_layer api-asan env TONGXIN_TEST_DB=sqlite TONGXIN_TEST_SKIP_SLOW=1 TONGXIN_BIN="$root/build/tongxin-asan" \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	node --test --test-reporter=tap tests/api/
+	node --test --test-concurrency=4 --test-reporter=tap tests/api/
 
 echo "== browser test"
 bdb="$work/browser.db"
@@ -107,7 +107,7 @@ if build/tongxin demo --db "$bdb" --password 'Browser@2026' >/dev/null 2>"$work/
 	done
 	node_layer browser env TONGXIN_URL="http://127.0.0.1:$port" TONGXIN_TEST_USER=staff \
 		TONGXIN_TEST_PASSWORD='Browser@2026' TONGXIN_ARTIFACTS="$root/build/artifacts" \
-		NODE_PATH="$root/web/node_modules" node --test --test-reporter=tap tests/browser/
+		NODE_PATH="$root/web/node_modules" node --test --test-concurrency=4 --test-reporter=tap tests/browser/
 	kill "$SERVER_PID" 2>/dev/null
 	wait "$SERVER_PID" 2>/dev/null
 	SERVER_PID=

@@ -1,0 +1,90 @@
+// Routes and the guard: not signed in → /login; must change the password →
+// /password; a page whose permission the user lacks → home. The menu is
+// built from the same route list (meta.menu, meta.perm).
+import { createRouter, createWebHistory } from 'vue-router'
+import { useSession } from './stores/session.js'
+import { safeRedirect } from './util.js'
+import MainLayout from './layout/MainLayout.vue'
+import LoginView from './views/LoginView.vue'
+
+export const routes = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  {
+    path: '/password',
+    name: 'password',
+    component: () => import('./views/PasswordView.vue'),
+    meta: { title: 'password.title' },
+  },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      {
+        path: '',
+        name: 'home',
+        component: () => import('./views/HomeView.vue'),
+        meta: { title: 'menu.home', icon: 'HomeFilled' },
+      },
+      {
+        path: 'units',
+        name: 'units',
+        component: () => import('./views/UnitsView.vue'),
+        meta: { title: 'menu.units', perm: 'unit:read', group: 'org', icon: 'OfficeBuilding' },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('./views/UsersView.vue'),
+        meta: { title: 'menu.users', perm: 'user:read', group: 'system', icon: 'User' },
+      },
+      {
+        path: 'roles',
+        name: 'roles',
+        component: () => import('./views/RolesView.vue'),
+        meta: { title: 'menu.roles', perm: 'role:read', group: 'system', icon: 'Avatar' },
+      },
+      {
+        path: 'audit',
+        name: 'audit',
+        component: () => import('./views/AuditView.vue'),
+        meta: { title: 'menu.audit', perm: 'audit:read', group: 'system', icon: 'Document' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('./views/NotFoundView.vue'),
+        meta: { title: 'notFound.title' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  const session = useSession()
+  if (!session.loaded) {
+    try {
+      await session.load()
+    } catch {
+      // server unreachable or failing: show the sign-in page, which reports it
+      session.clear()
+    }
+  }
+  if (to.meta.public) {
+    if (session.signedIn && to.name === 'login')
+      return session.mustChangePassword ? { name: 'password' } : safeRedirect(to.query.redirect)
+    return true
+  }
+  if (!session.signedIn) {
+    const q = to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {}
+    return { name: 'login', query: q }
+  }
+  if (session.mustChangePassword && to.name !== 'password') return { name: 'password' }
+  if (to.meta.perm && !session.can(to.meta.perm)) return { name: 'home' }
+  return true
+})
