@@ -95,12 +95,19 @@ check: deps-check
 UNIT_SRCS := $(filter-out src/main.c src/http/% src/cli/%,$(SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
+UNIT_OBJS := $(UNIT_SRCS:src/%.c=build/asan/%.o)
+
 build/unit-tests: $(UNIT_TESTS)
 	@touch $@
 
-build/unit/%: tests/unit/%.c $(UNIT_SRCS) $(wildcard src/*/*.h)
+# Unit tests link the sanitizer build's objects (everything but main, http, cli).
+build/libtongxin-asan.a: $(UNIT_OBJS)
+	@rm -f $@
+	ar rcs $@ $(UNIT_OBJS)
+
+build/unit/%: tests/unit/%.c build/libtongxin-asan.a $(wildcard src/*/*.h)
 	@mkdir -p build/unit
-	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) $(ASAN_FLAGS) -o $@ $< $(UNIT_SRCS) $(LDLIBS) -lcmocka
+	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) $(ASAN_FLAGS) -o $@ $< build/libtongxin-asan.a $(LDLIBS) -lcmocka
 
 unit: build/unit-tests
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done

@@ -25,11 +25,12 @@ static const struct builtin_role builtin_roles[] = {
 	 "user:read user:unlock user:grant role:read role:write"},
 	{"auditor", "审计管理员", "auditor", "all", "audit:read"},
 	{"dept_staff", "统战部工作人员", "department staff", "subtree",
-	 "unit:read unit:create unit:update unit:delete user:read role:read"},
-	{"town_officer", "镇街统战干事", "town officer", "subtree", "unit:read unit:create unit:update user:read user:update"},
-	{"village_liaison", "村居联络员", "village liaison", "unit", "unit:read"},
+	 "unit:read unit:create unit:update unit:delete user:read role:read person:* organisation:* grid_post:*"},
+	{"town_officer", "镇街统战干事", "town officer", "subtree",
+	 "unit:read unit:create unit:update user:read user:update person:* organisation:* grid_post:*"},
+	{"village_liaison", "村居联络员", "village liaison", "unit", "unit:read person:read person:create grid_post:read"},
 	{"dept_liaison", "部门联络人", "department liaison", "unit", "unit:read"},
-	{"leader", "市领导", "leader", "subtree", "unit:read user:read"},
+	{"leader", "市领导", "leader", "subtree", "unit:read user:read person:read organisation:read grid_post:read"},
 	{"representative", "党外代表人士", "representative", "self", ""},
 };
 

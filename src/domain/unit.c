@@ -14,11 +14,12 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/util.h"
+#include "domain/record.h"
 #include "model/validate.h"
 
 #define UNIT_COLS                                                                                                    \
 	"u.id, u.parent_id, u.name, u.kind, u.code, u.sort, u.active, u.path, u.depth, u.version, u.created_at,"      \
-	" u.updated_at, (SELECT COUNT(*) FROM unit c WHERE c.parent_id = u.id)"
+	" u.updated_at, (SELECT COUNT(*) FROM unit c WHERE c.parent_id = u.id), u.quota, u.actual_staff"
 
 /* The scope condition every unit query ends with (5 bound values). */
 #define UNIT_SCOPE " u.path >= ? AND u.path < ? AND (? = 0 OR u.id = ?)"
@@ -46,6 +47,9 @@ static json_t *unit_row(store_stmt *st)
 	                      (json_int_t)store_col_int(st, 12));
 	json_object_set_new(o, "parent_id",
 	                    store_col_is_null(st, 1) ? json_null() : json_integer(store_col_int(st, 1)));
+	json_object_set_new(o, "quota", store_col_is_null(st, 13) ? json_null() : json_integer(store_col_int(st, 13)));
+	json_object_set_new(o, "actual_staff",
+	                    store_col_is_null(st, 14) ? json_null() : json_integer(store_col_int(st, 14)));
 	return o;
 }
 
@@ -420,6 +424,14 @@ tx_err unit_update(dctx *c, int64_t id, json_t *body, json_t **out)
 	int active = json_object_get(body, "active") ? json_is_true(json_object_get(body, "active"))
 	                                             : json_is_true(json_object_get(cur, "active"));
 	json_t *parent = json_object_get(cur, "parent_id");
+	json_t *jq = json_object_get(body, "quota") ? json_object_get(body, "quota") : json_object_get(cur, "quota");
+	json_t *ja = json_object_get(body, "actual_staff") ? json_object_get(body, "actual_staff")
+	                                                   : json_object_get(cur, "actual_staff");
+	if ((json_is_integer(jq) && json_integer_value(jq) < 0) || (json_is_integer(ja) && json_integer_value(ja) < 0)) {
+		static const msg2 m_neg = {"不能为负数", "must not be negative"};
+		rc = dctx_field(c, json_is_integer(jq) && json_integer_value(jq) < 0 ? "quota" : "actual_staff", &m_neg);
+		goto out;
+	}
 	if (jcode && code && *code) {
 		/* Check against the parent's chain, not the unit's own old code. */
 		char pp[256] = "/";
@@ -439,8 +451,9 @@ tx_err unit_update(dctx *c, int64_t id, json_t *body, json_t **out)
 		goto out;
 	store_stmt *st;
 	if ((rc = store_prepare(c->db,
-	                        "UPDATE unit SET name = ?, kind = ?, code = ?, sort = ?, active = ?, version = version + 1,"
-	                        " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
+	                        "UPDATE unit SET name = ?, kind = ?, code = ?, sort = ?, active = ?, quota = ?,"
+	                        " actual_staff = ?, version = version + 1, updated_at = ?, updated_by = ?"
+	                        " WHERE id = ? AND version = ?",
 	                        &st)))
 		goto out;
 	store_bind_text(st, 1, name);
@@ -448,10 +461,18 @@ tx_err unit_update(dctx *c, int64_t id, json_t *body, json_t **out)
 	store_bind_text(st, 3, code && *code ? code : NULL);
 	store_bind_int(st, 4, sort);
 	store_bind_int(st, 5, active);
-	store_bind_int(st, 6, util_now());
-	store_bind_int(st, 7, c->a->user_id);
-	store_bind_int(st, 8, id);
-	store_bind_int(st, 9, json_integer_value(json_object_get(cur, "version")));
+	if (json_is_integer(jq))
+		store_bind_int(st, 6, json_integer_value(jq));
+	else
+		store_bind_null(st, 6);
+	if (json_is_integer(ja))
+		store_bind_int(st, 7, json_integer_value(ja));
+	else
+		store_bind_null(st, 7);
+	store_bind_int(st, 8, util_now());
+	store_bind_int(st, 9, c->a->user_id);
+	store_bind_int(st, 10, id);
+	store_bind_int(st, 11, json_integer_value(json_object_get(cur, "version")));
 	int s = store_step(st);
 	store_finalize(st);
 	if (s == -TX_ECONFLICT) {
@@ -561,6 +582,13 @@ tx_err unit_move(dctx *c, int64_t id, json_t *body, json_t **out)
 		rc = TX_EDB;
 		goto out;
 	}
+	{
+		/* Records held by the moved units follow them. */
+		char new_path[288];
+		snprintf(new_path, sizeof new_path, "%s%" PRId64 "/", nppath, id);
+		if ((rc = record_units_moved(c->db, old_path, new_path)))
+			goto out;
+	}
 	if ((rc = store_prepare(c->db,
 	                        "UPDATE unit SET parent_id = ?, version = version + 1, updated_at = ?, updated_by = ?"
 	                        " WHERE id = ?",
@@ -598,7 +626,10 @@ tx_err unit_delete(dctx *c, int64_t id)
 	if (store_step(st) == STORE_ROW)
 		users = store_col_int(st, 0);
 	store_finalize(st);
-	if (json_integer_value(json_object_get(cur, "child_count")) > 0 || users > 0) {
+	int64_t records = 0;
+	if ((rc = record_count_in_unit(c->db, id, &records)))
+		goto out;
+	if (json_integer_value(json_object_get(cur, "child_count")) > 0 || users > 0 || records > 0) {
 		rc = dctx_fail(c, TX_ECONFLICT, "conflict.has_children", "该单位下还有下级单位、用户或记录，不能删除",
 		               "the unit still has child units, users or records");
 		goto out;

@@ -37,6 +37,15 @@ tx_err h_role_create(req *r);
 tx_err h_role_update(req *r);
 tx_err h_role_delete(req *r);
 
+/* h_record.c */
+tx_err h_record_list(req *r);
+tx_err h_record_count(req *r);
+tx_err h_record_get(req *r);
+tx_err h_record_create(req *r);
+tx_err h_record_update(req *r);
+tx_err h_record_delete(req *r);
+tx_err h_record_reveal(req *r);
+
 /* h_system.c */
 tx_err h_audit_list(req *r);
 tx_err h_meta(req *r);

@@ -32,6 +32,8 @@ typedef struct req {
 	char pbuf[REQ_MAX_PARAMS][128];      /* their storage */
 	int nparams;
 	json_t *body; /* validated JSON object, or NULL */
+	const struct model_entity *entity; /* R_ENTITY routes: the record entity */
+	char audit_action[96];             /* R_ENTITY routes: "<entity>.<action>" */
 	char ip[64];
 	const char *user_agent;
 	const char *token; /* the session token presented, or NULL */
@@ -55,5 +57,7 @@ const char *req_query(req *r, const char *name);
 int64_t req_id(req *r, int i);
 /* limit= within [1, 500], default 50. */
 int req_limit(req *r);
+/* All query parameters except the NULL-terminated `skip` list, as a new JSON object of strings. */
+json_t *req_query_all(req *r, const char *const *skip);
 
 #endif

@@ -48,6 +48,15 @@ const struct route routes[] = {
 	{"DELETE", API "/roles/{code}", h_role_delete, "role:write", R_WRITE, NULL, "role.delete", "role", "roles", "Delete a role"},
 
 	{"GET", API "/audit", h_audit_list, "audit:read", 0, NULL, NULL, NULL, "audit", "The audit log, newest first"},
+
+	/* Every record entity of the model (person, organisation, grid_post, …); keep these last. */
+	{"GET", API "/{entity}", h_record_list, ":read", R_ENTITY, NULL, NULL, NULL, "records", "Records in scope, filtered and paged"},
+	{"POST", API "/{entity}", h_record_create, ":create", R_ENTITY | R_WRITE | R_CREATE, "*", "create", NULL, "records", "Create a record"},
+	{"GET", API "/{entity}/count", h_record_count, ":read", R_ENTITY, NULL, NULL, NULL, "records", "Counts in scope, grouped by a field"},
+	{"GET", API "/{entity}/{id}", h_record_get, ":read", R_ENTITY, NULL, NULL, NULL, "records", "One record (sensitive fields masked)"},
+	{"PATCH", API "/{entity}/{id}", h_record_update, ":update", R_ENTITY | R_WRITE, "*", "update", NULL, "records", "Update a record"},
+	{"DELETE", API "/{entity}/{id}", h_record_delete, ":delete", R_ENTITY | R_WRITE, NULL, "delete", NULL, "records", "Delete a record"},
+	{"POST", API "/{entity}/{id}/reveal", h_record_reveal, ":reveal", R_ENTITY | R_WRITE | R_CREATE, "reveal", "reveal", NULL, "records", "One sensitive value in clear, with a reason (audited)"},
 };
 /* clang-format on */
 

@@ -20,6 +20,10 @@ enum route_flags {
 	R_CREATE = 1 << 3,   /* body validated as a create (required fields) */
 	R_RAW = 1 << 4,      /* answers raw text, not the JSON API */
 	R_NO_AUDIT = 1 << 5, /* a write the handler audits itself */
+	R_ENTITY = 1 << 6,   /* {entity} names a record entity of the model; perm is
+	                        "<entity>:<action>" with the action in .perm (":read"),
+	                        the body is that entity ("*"), the audit action
+	                        "<entity>.<audit>" */
 };
 
 struct route {

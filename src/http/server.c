@@ -40,6 +40,7 @@
 #include "http/assets.h"
 #include "http/metrics.h"
 #include "http/routes.h"
+#include "domain/record.h"
 #include "store/store.h"
 
 #if MHD_VERSION < 0x00097002
@@ -98,6 +99,30 @@ int64_t req_id(req *r, int i)
 	if (i >= r->nparams || util_parse_i64(r->params[i], &v) || v <= 0)
 		return 0;
 	return v;
+}
+
+struct qa_ctx {
+	json_t *o;
+	const char *const *skip;
+};
+
+static MHD_RESULT collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct qa_ctx *q = cls;
+	for (const char *const *s = q->skip; s && *s; s++)
+		if (strcmp(*s, key) == 0)
+			return MHD_YES;
+	if (value && util_utf8_valid(key, strlen(key)) && util_utf8_valid(value, strlen(value)))
+		json_object_set_new(q->o, key, json_string(value));
+	return MHD_YES;
+}
+
+json_t *req_query_all(req *r, const char *const *skip)
+{
+	struct qa_ctx q = {json_object(), skip};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+	return q.o;
 }
 
 int req_limit(req *r)
@@ -198,11 +223,12 @@ static void audit_denied(req *r, const char *why)
 	if (!r->route->audit || !r->signed_in)
 		return;
 	json_t *d = json_pack("{s:s, s:s}", "reason", why, "path", r->path);
+	int ent = (r->route->flags & R_ENTITY) && r->entity;
 	audit_entry e = {.actor_id = r->actor.user_id,
 	                 .actor = r->actor.username,
 	                 .ip = r->ip,
-	                 .action = r->route->audit,
-	                 .entity = r->route->entity,
+	                 .action = ent ? r->audit_action : r->route->audit,
+	                 .entity = ent ? r->entity->name : r->route->entity,
 	                 .entity_id = r->nparams ? r->params[0] : NULL,
 	                 .result = "denied",
 	                 .detail = d};
@@ -224,6 +250,26 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 	r->dc.db = worker_db(s);
 	if (!r->dc.db)
 		return TX_EDB;
+
+	/* Generic record routes: {entity} must be a record entity of the model. */
+	char perm[96];
+	const char *need = rt->perm;
+	const char *body_entity = rt->body;
+	if (rt->flags & R_ENTITY) {
+		r->entity = record_entity(r->params[0]);
+		if (!r->entity)
+			return dctx_fail(&r->dc, TX_ENOTFOUND, "not_found", "接口不存在", "no such endpoint");
+		/* Sub-records are read and changed under their parent's permissions. */
+		const char *base = r->entity->parent ? r->entity->parent : r->entity->name;
+		const char *action = rt->perm + 1;
+		if (r->entity->parent && strcmp(action, "read") != 0 && strcmp(action, "reveal") != 0)
+			action = "update";
+		snprintf(perm, sizeof perm, "%s:%s", base, action);
+		need = perm;
+		if (body_entity && strcmp(body_entity, "*") == 0)
+			body_entity = r->entity->name;
+		snprintf(r->audit_action, sizeof r->audit_action, "%s.%s", r->entity->name, rt->audit ? rt->audit : "");
+	}
 
 	/* Authenticate. */
 	if (!(rt->flags & R_PUBLIC)) {
@@ -248,7 +294,7 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 			return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.password_change_required", "请先修改初始密码",
 			                 "change your password first");
 		/* Authorise. */
-		if (rt->perm && !actor_can(&r->actor, rt->perm)) {
+		if (need && !actor_can(&r->actor, need)) {
 			audit_denied(r, "permission");
 			return dctx_fail(&r->dc, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作",
 			                 "you are not allowed to do this");
@@ -271,7 +317,7 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 	}
 
 	/* Parse and validate the body. */
-	if (rt->body) {
+	if (body_entity) {
 		if (cs->body.len == 0)
 			return dctx_fail(&r->dc, TX_EMALFORMED, "request.malformed", "请求体应为 JSON 对象",
 			                 "the body must be a JSON object");
@@ -280,7 +326,7 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		if (!r->body || !json_is_object(r->body))
 			return dctx_fail(&r->dc, TX_EMALFORMED, "request.malformed", "请求体不是有效的 JSON 对象",
 			                 "the body is not a valid JSON object");
-		const model_entity *e = model_entity_find(rt->body);
+		const model_entity *e = model_entity_find(body_entity);
 		json_t *fields = NULL;
 		const char *summary = NULL;
 		if (!e)
@@ -310,12 +356,13 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		return rc;
 	rc = rt->fn(r);
 	if (rc == TX_OK && rt->audit && !(rt->flags & R_NO_AUDIT)) {
+		int ent = (rt->flags & R_ENTITY) != 0;
 		audit_entry e = {.actor_id = r->actor.user_id,
 		                 .actor = r->actor.username,
 		                 .ip = r->ip,
-		                 .action = rt->audit,
-		                 .entity = rt->entity,
-		                 .entity_id = r->dc.audit_id[0] ? r->dc.audit_id : (r->nparams ? r->params[0] : NULL),
+		                 .action = ent ? r->audit_action : rt->audit,
+		                 .entity = ent ? r->entity->name : rt->entity,
+		                 .entity_id = r->dc.audit_id[0] ? r->dc.audit_id : (r->nparams ? r->params[r->nparams - 1] : NULL),
 		                 .result = "ok",
 		                 .detail = r->dc.audit_detail};
 		rc = audit_append(r->dc.db, s->k, &e);

@@ -93,8 +93,25 @@ static const model_entity unit_move_form = {"unit_move", "移动单位", "move u
 static const model_entity user_roles_form = {"user_roles", "分配角色", "grant roles", ENTITY_FORM,
                                              user_roles_fields, N(user_roles_fields), NULL, NULL, NULL, NULL};
 
+static const model_field reveal_fields[] = {
+	{"field", FT_TEXT, "字段", "field", FF_REQUIRED, 64, 0, 0, 0, 0},
+	{"reason", FT_TEXT, "查看事由", "reason", FF_REQUIRED, 200, 0, 0, 0, 0},
+};
+
+static const model_entity reveal_form = {"reveal", "查看敏感信息", "reveal a sensitive value", ENTITY_FORM,
+                                         reveal_fields, N(reveal_fields), NULL, NULL, NULL, NULL};
+
+/* registry.c */
+extern const model_entity person_entity, arrangement_entity, realpost_entity, training_entity, temppost_entity,
+	rotation_entity, resume_entity, award_entity, family_entity, organisation_entity, membership_entity,
+	grid_post_entity;
+
 const model_entity *const model_entities[] = {
-	&unit_entity,         &user_entity,    &role_entity,     &login_form, &password_change_form,
-	&password_reset_form, &unit_move_form, &user_roles_form,
+	&unit_entity,         &user_entity,         &role_entity,        &login_form,
+	&password_change_form, &password_reset_form, &unit_move_form,     &user_roles_form,
+	&reveal_form,         &person_entity,       &arrangement_entity, &realpost_entity,
+	&training_entity,     &temppost_entity,     &rotation_entity,    &resume_entity,
+	&award_entity,        &family_entity,       &organisation_entity, &membership_entity,
+	&grid_post_entity,
 };
 const size_t model_entities_count = N(model_entities);

@@ -1,0 +1,1022 @@
+/*
+ * record.c — the generic record engine (see record.h).
+ *
+ * Stored form of a field, by type: text and dict values as TEXT; dates as
+ * 'YYYY-MM-DD'; booleans 0/1; lists as ",a,b," (so one value is found
+ * with LIKE '%,a,%'); sensitive values sealed with the field key, bound to
+ * "<entity>.<field>", and for FF_INDEXED fields a keyed blind index in
+ * <field>_bidx for equality look-ups and uniqueness.
+ */
+#include "domain/record.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/crypto.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/util.h"
+
+/* ---- bound parameters collected while SQL is assembled ---- */
+
+typedef struct param {
+	int is_int;
+	int64_t i;
+	char *s; /* owned */
+} param;
+
+typedef struct params {
+	param *v;
+	int n;
+} params;
+
+static void p_int(params *p, int64_t v)
+{
+	p->v = xrealloc(p->v, sizeof(param) * (size_t)(p->n + 1));
+	p->v[p->n++] = (param){1, v, NULL};
+}
+
+static void p_text(params *p, const char *s)
+{
+	p->v = xrealloc(p->v, sizeof(param) * (size_t)(p->n + 1));
+	p->v[p->n++] = (param){0, 0, s ? xstrdup(s) : NULL};
+}
+
+static void p_bind(store_stmt *st, const params *p)
+{
+	for (int k = 0; k < p->n; k++) {
+		if (p->v[k].is_int)
+			store_bind_int(st, k + 1, p->v[k].i);
+		else if (p->v[k].s)
+			store_bind_text(st, k + 1, p->v[k].s);
+		else
+			store_bind_null(st, k + 1);
+	}
+}
+
+static void p_free(params *p)
+{
+	for (int k = 0; k < p->n; k++)
+		free(p->v[k].s);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+/* ---- the model seen as storage ---- */
+
+const model_entity *record_entity(const char *name)
+{
+	const model_entity *e = name ? model_entity_find(name) : NULL;
+	return e && (e->flags & ENTITY_RECORD) ? e : NULL;
+}
+
+/* Fields that are columns of the entity's own (id and version are special). */
+static int stored(const model_field *f)
+{
+	return !(f->flags & FF_READONLY) && strcmp(f->name, "version") != 0 && strcmp(f->name, "unit_id") != 0;
+}
+
+static void context_of(const model_entity *e, const model_field *f, char *out, size_t n)
+{
+	snprintf(out, n, "%s.%s", e->name, f->name);
+}
+
+/* Which entity an FT_REF field points at (for existence and scope checks). */
+static const char *ref_target(const model_entity *e, const model_field *f)
+{
+	if (e->parent_field && strcmp(f->name, e->parent_field) == 0)
+		return e->parent;
+	if (strcmp(f->name, "organisation_id") == 0 || strcmp(f->name, "parent_org_id") == 0)
+		return "organisation";
+	if (strcmp(f->name, "person_id") == 0)
+		return "person";
+	return NULL;
+}
+
+static const char SELECT_HEAD[] = "SELECT t.id, t.unit_id, t.unit_path, t.version, t.created_at, t.updated_at, u.name";
+#define HEAD_COLS 7
+
+static void select_cols(buf *sql, const model_entity *e)
+{
+	buf_puts(sql, SELECT_HEAD);
+	for (size_t k = 0; k < e->nfields; k++)
+		if (stored(&e->fields[k]))
+			buf_printf(sql, ", t.%s", e->fields[k].name);
+	buf_printf(sql, " FROM %s t JOIN unit u ON u.id = t.unit_id", e->table);
+}
+
+static void scope_where(buf *sql, params *p, const actor *a)
+{
+	scope_range r;
+	scope_range_of(a, &r);
+	buf_puts(sql, " WHERE t.deleted = 0 AND t.unit_path >= ? AND t.unit_path < ? AND (? = 0 OR t.unit_id = ?)"
+	              " AND (? = 0 OR t.created_by = ?)");
+	p_text(p, r.lo);
+	p_text(p, r.hi);
+	p_int(p, r.unit_id);
+	p_int(p, r.unit_id);
+	p_int(p, r.user_id);
+	p_int(p, r.user_id);
+}
+
+/*
+ * One row as JSON. With `clear`, sensitive values are decrypted as they
+ * are (internal use only); otherwise they are masked.
+ */
+static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clear)
+{
+	char ca[32], ua[32];
+	util_iso_time(store_col_int(st, 4), ca, sizeof ca);
+	util_iso_time(store_col_int(st, 5), ua, sizeof ua);
+	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0), "unit_id",
+	                      (json_int_t)store_col_int(st, 1), "unit_name", store_col_text(st, 6), "version",
+	                      (json_int_t)store_col_int(st, 3), "created_at", ca, "updated_at", ua);
+	if (clear)
+		json_object_set_new(o, "unit_path", json_string(store_col_text(st, 2)));
+	int col = HEAD_COLS;
+	for (size_t k = 0; k < e->nfields; k++) {
+		const model_field *f = &e->fields[k];
+		if (!stored(f))
+			continue;
+		int ci = col++;
+		if (store_col_is_null(st, ci)) {
+			json_object_set_new(o, f->name, f->type == FT_LIST ? json_array() : json_null());
+			continue;
+		}
+		if (f->flags & FF_SENSITIVE) {
+			char ctx[96], *plain = NULL;
+			context_of(e, f, ctx, sizeof ctx);
+			if (crypto_open(c->k, ctx, store_col_text(st, ci), &plain)) {
+				json_object_set_new(o, f->name, json_string("!"));
+				continue;
+			}
+			if (clear) {
+				json_object_set_new(o, f->name, json_string(plain));
+			} else {
+				char *m = f->mask == MASK_ID      ? mask_id_number(plain)
+				          : f->mask == MASK_PHONE ? mask_phone(plain)
+				          : f->mask == MASK_NAME  ? mask_text(plain)
+				                                  : xstrdup("***");
+				json_object_set_new(o, f->name, json_string(m));
+				free(m);
+			}
+			mem_wipe(plain, strlen(plain));
+			free(plain);
+			continue;
+		}
+		switch (f->type) {
+		case FT_INT:
+		case FT_REF:
+			json_object_set_new(o, f->name, json_integer(store_col_int(st, ci)));
+			break;
+		case FT_BOOL:
+			json_object_set_new(o, f->name, json_boolean(store_col_int(st, ci)));
+			break;
+		case FT_LIST: {
+			json_t *arr = json_array();
+			char *copy = xstrdup(store_col_text(st, ci)), *save = NULL;
+			for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+				json_array_append_new(arr, json_string(tok));
+			free(copy);
+			json_object_set_new(o, f->name, arr);
+			break;
+		}
+		default:
+			json_object_set_new(o, f->name, json_string(store_col_text(st, ci)));
+		}
+	}
+	return o;
+}
+
+/* Fetch one record in scope; clear=1 decrypts (internal). */
+static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
+{
+	buf sql = BUF_INIT;
+	params p = {0};
+	select_cols(&sql, e);
+	scope_where(&sql, &p, c->a);
+	buf_puts(&sql, " AND t.id = ?");
+	p_int(&p, id);
+	store_stmt *st;
+	tx_err rc = store_prepare(c->db, sql.data, &st);
+	buf_free(&sql);
+	if (rc) {
+		p_free(&p);
+		return rc;
+	}
+	p_bind(st, &p);
+	p_free(&p);
+	int s = store_step(st);
+	if (s == STORE_ROW)
+		*out = row_json(c, e, st, clear);
+	store_finalize(st);
+	if (s == STORE_ROW)
+		return TX_OK;
+	if (s != STORE_DONE)
+		return TX_EDB;
+	char zh[96], en[96];
+	snprintf(zh, sizeof zh, "%s不存在", e->label_zh);
+	snprintf(en, sizeof en, "no such %s", e->label_en);
+	return dctx_fail(c, TX_ENOTFOUND, "not_found", zh, en);
+}
+
+tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out)
+{
+	return fetch(c, e, id, 0, out);
+}
+
+/* ---- filters ---- */
+
+struct relation_filter {
+	const char *entity;
+	const char *param;
+	field_type type;
+	const char *dict;
+	const char *sql; /* one placeholder */
+};
+
+static const struct relation_filter relation_filters[] = {
+	{"person", "organisation", FT_REF, NULL,
+	 " AND t.id IN (SELECT m.person_id FROM membership m WHERE m.organisation_id = ? AND m.deleted = 0)"},
+	{"person", "arrangement", FT_DICT, "arrangement_kind",
+	 " AND t.id IN (SELECT a.person_id FROM person_arrangement a WHERE a.kind = ? AND a.deleted = 0)"},
+};
+
+static const msg2 m_filter = {"不能按此字段筛选", "cannot filter by this field"};
+static const msg2 m_value = {"筛选值无效", "invalid filter value"};
+
+static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q, buf *sql, params *p)
+{
+	if (q->parent_id && e->parent_field) {
+		buf_printf(sql, " AND t.%s = ?", e->parent_field);
+		p_int(p, q->parent_id);
+	}
+	if (q->unit) {
+		char path[256], hi[256];
+		store_stmt *st;
+		scope_range r;
+		scope_range_of(c->a, &r);
+		tx_err rc = store_prepare(c->db,
+		                          "SELECT n.path FROM unit n WHERE n.id = ? AND n.path >= ? AND n.path < ?"
+		                          " AND (? = 0 OR n.id = ?)",
+		                          &st);
+		if (rc)
+			return rc;
+		store_bind_int(st, 1, q->unit);
+		store_bind_text(st, 2, r.lo);
+		store_bind_text(st, 3, r.hi);
+		store_bind_int(st, 4, r.unit_id);
+		store_bind_int(st, 5, r.unit_id);
+		int s = store_step(st);
+		if (s == STORE_ROW)
+			snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+		store_finalize(st);
+		if (s != STORE_ROW)
+			return dctx_fail(c, TX_ENOTFOUND, "not_found", "单位不存在", "no such unit");
+		path_range(path, hi, sizeof hi);
+		buf_puts(sql, " AND t.unit_path >= ? AND t.unit_path < ?");
+		p_text(p, path);
+		p_text(p, hi);
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(q->filters, key, v)
+	{
+		const char *val = json_string_value(v);
+		const struct relation_filter *rf = NULL;
+		for (size_t i = 0; i < sizeof relation_filters / sizeof relation_filters[0]; i++)
+			if (strcmp(relation_filters[i].entity, e->name) == 0 && strcmp(relation_filters[i].param, key) == 0)
+				rf = &relation_filters[i];
+		if (rf) {
+			int64_t iv;
+			if (rf->type == FT_REF && (util_parse_i64(val, &iv) || iv <= 0))
+				return dctx_field(c, key, &m_value);
+			if (rf->type == FT_DICT && !model_dict_item(rf->dict, val))
+				return dctx_field(c, key, &m_value);
+			buf_puts(sql, rf->sql);
+			if (rf->type == FT_REF)
+				p_int(p, iv);
+			else
+				p_text(p, val);
+			continue;
+		}
+		if (strcmp(key, "unit_id") == 0) {
+			int64_t iv;
+			if (util_parse_i64(val, &iv) || iv <= 0)
+				return dctx_field(c, key, &m_value);
+			buf_puts(sql, " AND t.unit_id = ?");
+			p_int(p, iv);
+			continue;
+		}
+		const model_field *f = model_field_find(e, key);
+		if (!f || !stored(f) || f->type == FT_TEXT || f->type == FT_DATE || f->type == FT_PASSWORD ||
+		    ((f->flags & FF_SENSITIVE) && !(f->flags & FF_INDEXED)))
+			return dctx_field(c, key, &m_filter);
+		if ((f->type == FT_DICT || (f->type == FT_LIST && f->dict)) && !model_dict_item(f->dict, val))
+			return dctx_field(c, key, &m_value);
+		if (f->flags & FF_SENSITIVE) {
+			char ctx[96], bidx[65];
+			context_of(e, f, ctx, sizeof ctx);
+			crypto_blind_index(c->k, ctx, val, bidx);
+			buf_printf(sql, " AND t.%s_bidx = ?", f->name);
+			p_text(p, bidx);
+		} else if (f->type == FT_LIST) {
+			char *like = xasprintf("%%,%s,%%", val);
+			buf_printf(sql, " AND t.%s LIKE ?", f->name);
+			p_text(p, like);
+			free(like);
+		} else if (f->type == FT_BOOL) {
+			int b = strcmp(val, "true") == 0 || strcmp(val, "1") == 0;
+			if (!b && strcmp(val, "false") != 0 && strcmp(val, "0") != 0)
+				return dctx_field(c, key, &m_value);
+			buf_printf(sql, " AND t.%s = ?", f->name);
+			p_int(p, b);
+		} else if (f->type == FT_INT || f->type == FT_REF) {
+			int64_t iv;
+			if (util_parse_i64(val, &iv))
+				return dctx_field(c, key, &m_value);
+			buf_printf(sql, " AND t.%s = ?", f->name);
+			p_int(p, iv);
+		} else {
+			buf_printf(sql, " AND t.%s = ?", f->name);
+			p_text(p, val);
+		}
+	}
+	if (q->q && *q->q) {
+		buf like = BUF_INIT;
+		buf_putc(&like, '%');
+		for (const char *s = q->q; *s; s++) {
+			if (*s == '%' || *s == '_' || *s == '\\')
+				buf_putc(&like, '\\');
+			buf_putc(&like, *s);
+		}
+		buf_putc(&like, '%');
+		int any = 0;
+		buf_puts(sql, " AND (");
+		for (size_t k = 0; k < e->nfields; k++) {
+			const model_field *f = &e->fields[k];
+			if (!stored(f))
+				continue;
+			if ((f->flags & FF_SEARCH) && !(f->flags & FF_SENSITIVE)) {
+				buf_printf(sql, "%st.%s LIKE ? ESCAPE '\\'", any++ ? " OR " : "", f->name);
+				p_text(p, like.data);
+			} else if ((f->flags & FF_INDEXED) && f->norm) {
+				/* An exact ID number (any accepted form) finds its person. */
+				char norm[256];
+				if (!f->norm(q->q, norm, sizeof norm)) {
+					char ctx[96], bidx[65];
+					context_of(e, f, ctx, sizeof ctx);
+					crypto_blind_index(c->k, ctx, norm, bidx);
+					buf_printf(sql, "%st.%s_bidx = ?", any++ ? " OR " : "", f->name);
+					p_text(p, bidx);
+				}
+			}
+		}
+		if (!any)
+			buf_puts(sql, "1 = 0");
+		buf_putc(sql, ')');
+		buf_free(&like);
+	}
+	return TX_OK;
+}
+
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, int64_t *next)
+{
+	buf sql = BUF_INIT;
+	params p = {0};
+	select_cols(&sql, e);
+	scope_where(&sql, &p, c->a);
+	tx_err rc = add_filters(c, e, q, &sql, &p);
+	if (rc)
+		goto out;
+	buf_puts(&sql, " AND t.id > ? ORDER BY t.id LIMIT ?");
+	p_int(&p, q->after);
+	p_int(&p, q->limit + 1);
+	store_stmt *st;
+	if ((rc = store_prepare(c->db, sql.data, &st)))
+		goto out;
+	p_bind(st, &p);
+	json_t *arr = json_array();
+	int s, n = 0;
+	*next = 0;
+	while ((s = store_step(st)) == STORE_ROW) {
+		if (n == q->limit) {
+			*next = json_integer_value(json_object_get(json_array_get(arr, (size_t)n - 1), "id"));
+			break;
+		}
+		json_array_append_new(arr, row_json(c, e, st, 0));
+		n++;
+	}
+	store_finalize(st);
+	if (s < 0) {
+		json_decref(arr);
+		rc = TX_EDB;
+		goto out;
+	}
+	*items = arr;
+out:
+	buf_free(&sql);
+	p_free(&p);
+	return rc;
+}
+
+tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const char *group, json_t **out)
+{
+	const model_field *g = NULL;
+	if (group) {
+		g = model_field_find(e, group);
+		if (!g || !stored(g) || !(g->type == FT_DICT || g->type == FT_BOOL || g->type == FT_LIST) ||
+		    ((g->flags & FF_SENSITIVE) && !(g->flags & FF_INDEXED)))
+			return dctx_field(c, "group", &m_filter);
+	}
+	/* A list field counts each value separately; the others group in SQL. */
+	const model_dict *d = g && g->dict ? model_dict_find(g->dict) : NULL;
+	size_t rounds = g && (g->type == FT_LIST || (g->flags & FF_SENSITIVE)) && d ? d->nitems : 1;
+	json_t *counts = json_object();
+	int64_t total = 0;
+	tx_err rc = TX_OK;
+	for (size_t round = 0; round < rounds && !rc; round++) {
+		buf sql = BUF_INIT;
+		params p = {0};
+		int grouped = g && !(g->type == FT_LIST || (g->flags & FF_SENSITIVE));
+		if (grouped)
+			buf_printf(&sql, "SELECT t.%s, COUNT(*) FROM %s t", g->name, e->table);
+		else
+			buf_printf(&sql, "SELECT '', COUNT(*) FROM %s t", e->table);
+		scope_where(&sql, &p, c->a);
+		rc = add_filters(c, e, q, &sql, &p);
+		if (!rc && g && !grouped) {
+			if (g->flags & FF_SENSITIVE) {
+				char ctx[96], bidx[65];
+				context_of(e, g, ctx, sizeof ctx);
+				crypto_blind_index(c->k, ctx, d->items[round].value, bidx);
+				buf_printf(&sql, " AND t.%s_bidx = ?", g->name);
+				p_text(&p, bidx);
+			} else {
+				char *like = xasprintf("%%,%s,%%", d->items[round].value);
+				buf_printf(&sql, " AND t.%s LIKE ?", g->name);
+				p_text(&p, like);
+				free(like);
+			}
+		}
+		if (!rc && grouped)
+			buf_printf(&sql, " GROUP BY t.%s", g->name);
+		store_stmt *st;
+		if (!rc && !(rc = store_prepare(c->db, sql.data, &st))) {
+			p_bind(st, &p);
+			int s;
+			while ((s = store_step(st)) == STORE_ROW) {
+				int64_t n = store_col_int(st, 1);
+				const char *key = !g ? "total"
+				                  : !grouped ? d->items[round].value
+				                  : store_col_is_null(st, 0) ? "" : store_col_text(st, 0);
+				if (grouped && g->type == FT_BOOL)
+					key = store_col_int(st, 0) ? "true" : "false";
+				if (n)
+					json_object_set_new(counts, key, json_integer(n));
+				total += n;
+			}
+			store_finalize(st);
+			if (s < 0)
+				rc = TX_EDB;
+		}
+		buf_free(&sql);
+		p_free(&p);
+	}
+	if (rc) {
+		json_decref(counts);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:I}", "counts", counts, "total", (json_int_t)(g && g->type == FT_LIST ? -1 : total));
+	if (g && g->type == FT_LIST) {
+		/* The total of a list field is the number of records, not of values. */
+		json_t *t = NULL;
+		if (record_count(c, e, q, NULL, &t) == TX_OK) {
+			json_object_set(*out, "total", json_object_get(t, "total"));
+			json_decref(t);
+		}
+	}
+	return TX_OK;
+}
+
+/* ---- writing ---- */
+
+static const msg2 m_ref = {"引用的记录不存在", "the referenced record does not exist"};
+static const msg2 m_unique = {"已有相同的记录", "a record with this value exists"};
+static const msg2 m_unit = {"单位不存在", "no such unit"};
+
+/* Unit id → path, inside the actor's scope. */
+static int unit_path_in_scope(dctx *c, int64_t unit, char *path, size_t n)
+{
+	scope_range r;
+	scope_range_of(c->a, &r);
+	store_stmt *st;
+	if (store_prepare(c->db,
+	                  "SELECT n.path FROM unit n WHERE n.id = ? AND n.path >= ? AND n.path < ? AND (? = 0 OR n.id = ?)",
+	                  &st))
+		return 0;
+	store_bind_int(st, 1, unit);
+	store_bind_text(st, 2, r.lo);
+	store_bind_text(st, 3, r.hi);
+	store_bind_int(st, 4, r.unit_id);
+	store_bind_int(st, 5, r.unit_id);
+	int ok = store_step(st) == STORE_ROW;
+	if (ok)
+		snprintf(path, n, "%s", store_col_text(st, 0));
+	store_finalize(st);
+	return ok;
+}
+
+/* Check the references of a body: targets must exist in scope. */
+static tx_err check_refs(dctx *c, const model_entity *e, json_t *body)
+{
+	for (size_t k = 0; k < e->nfields; k++) {
+		const model_field *f = &e->fields[k];
+		json_t *v = json_object_get(body, f->name);
+		if (f->type != FT_REF || !json_is_integer(v))
+			continue;
+		const char *target = ref_target(e, f);
+		const model_entity *te = record_entity(target);
+		if (!te)
+			continue;
+		json_t *o = NULL;
+		dctx probe = *c;
+		probe.err_fields = NULL;
+		probe.audit_detail = NULL;
+		if (fetch(&probe, te, json_integer_value(v), 0, &o) != TX_OK) {
+			dctx_clear(&probe);
+			return dctx_field(c, f->name, &m_ref);
+		}
+		json_decref(o);
+	}
+	return TX_OK;
+}
+
+/*
+ * The stored form of one value into params (and its blind index when the
+ * field has one). `v` has passed model validation.
+ */
+static void stored_value(dctx *c, const model_entity *e, const model_field *f, json_t *v, params *p, params *bidx)
+{
+	if (!v || json_is_null(v)) {
+		p_text(p, NULL);
+		if (f->flags & FF_INDEXED)
+			p_text(bidx, NULL);
+		return;
+	}
+	switch (f->type) {
+	case FT_INT:
+	case FT_REF:
+		p_int(p, json_integer_value(v));
+		return;
+	case FT_BOOL:
+		p_int(p, json_is_true(v));
+		return;
+	case FT_LIST: {
+		buf b = BUF_INIT;
+		size_t i;
+		json_t *it;
+		json_array_foreach(v, i, it)
+		{
+			/* Keep each value once, in the given order. */
+			char *needle = xasprintf(",%s,", json_string_value(it));
+			if (!b.data || !strstr(b.data, needle))
+				buf_printf(&b, "%s%s,", b.len ? "" : ",", json_string_value(it));
+			free(needle);
+		}
+		p_text(p, b.len ? b.data : NULL);
+		buf_free(&b);
+		return;
+	}
+	default:
+		break;
+	}
+	const char *s = json_string_value(v);
+	char norm[256];
+	if (f->norm && *s && !f->norm(s, norm, sizeof norm))
+		s = norm;
+	if (!*s && (f->flags & FF_NULLABLE)) {
+		p_text(p, NULL);
+		if (f->flags & FF_INDEXED)
+			p_text(bidx, NULL);
+		return;
+	}
+	if (f->flags & FF_SENSITIVE) {
+		char ctx[96];
+		context_of(e, f, ctx, sizeof ctx);
+		char *sealed = crypto_seal(c->k, ctx, s);
+		p_text(p, sealed);
+		free(sealed);
+		if (f->flags & FF_INDEXED) {
+			char bx[65];
+			crypto_blind_index(c->k, ctx, s, bx);
+			p_text(bidx, bx);
+		}
+		return;
+	}
+	p_text(p, s);
+}
+
+/* Refuse a value of an FF_UNIQUE field that another live record holds. */
+static tx_err check_unique(dctx *c, const model_entity *e, json_t *body, int64_t self)
+{
+	for (size_t k = 0; k < e->nfields; k++) {
+		const model_field *f = &e->fields[k];
+		json_t *v = json_object_get(body, f->name);
+		if (!(f->flags & FF_UNIQUE) || !json_is_string(v) || !*json_string_value(v))
+			continue;
+		char norm[256], ctx[96], bx[65];
+		const char *s = json_string_value(v);
+		if (f->norm && !f->norm(s, norm, sizeof norm))
+			s = norm;
+		context_of(e, f, ctx, sizeof ctx);
+		crypto_blind_index(c->k, ctx, s, bx);
+		buf sql = BUF_INIT;
+		buf_printf(&sql, "SELECT id FROM %s WHERE %s_bidx = ? AND deleted = 0 AND id <> ?", e->table, f->name);
+		store_stmt *st;
+		tx_err rc = store_prepare(c->db, sql.data, &st);
+		buf_free(&sql);
+		if (rc)
+			return rc;
+		store_bind_text(st, 1, bx);
+		store_bind_int(st, 2, self);
+		int s2 = store_step(st);
+		store_finalize(st);
+		if (s2 == STORE_ROW) {
+			dctx_field(c, f->name, &m_unique);
+			c->err_code = "conflict";
+			return TX_ECONFLICT;
+		}
+	}
+	return TX_OK;
+}
+
+/* The audit form of a body: sensitive values never reach the audit log. */
+static json_t *audit_form(const model_entity *e, json_t *body)
+{
+	json_t *o = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		const model_field *f = model_field_find(e, key);
+		json_object_set_new(o, key, f && (f->flags & FF_SENSITIVE) ? json_string("***") : json_incref(v));
+	}
+	return o;
+}
+
+tx_err record_insert_raw(dctx *c, const model_entity *e, json_t *body, int64_t *id)
+{
+	int64_t unit = json_integer_value(json_object_get(body, "unit_id"));
+	char path[256] = "";
+	store_stmt *st;
+	tx_err rc = store_prepare(c->db, "SELECT path FROM unit WHERE id = ?", &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, unit);
+	if (store_step(st) == STORE_ROW)
+		snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+	store_finalize(st);
+	if (!path[0])
+		return dctx_field(c, "unit_id", &m_unit);
+	buf sql = BUF_INIT, vals = BUF_INIT;
+	params p = {0}, bidx = {0};
+	buf_printf(&sql, "INSERT INTO %s (unit_id, unit_path", e->table);
+	buf_puts(&vals, "?, ?");
+	p_int(&p, unit);
+	p_text(&p, path);
+	for (size_t k = 0; k < e->nfields; k++) {
+		const model_field *f = &e->fields[k];
+		if (!stored(f))
+			continue;
+		json_t *v = json_object_get(body, f->name);
+		if (!v && f->type == FT_BOOL)
+			v = json_false();
+		buf_printf(&sql, ", %s", f->name);
+		buf_puts(&vals, ", ?");
+		stored_value(c, e, f, v, &p, &bidx);
+	}
+	int bi = 0;
+	for (size_t k = 0; k < e->nfields; k++) {
+		const model_field *f = &e->fields[k];
+		if (!stored(f) || !(f->flags & FF_INDEXED))
+			continue;
+		buf_printf(&sql, ", %s_bidx", f->name);
+		buf_puts(&vals, ", ?");
+		param *b = &bidx.v[bi++];
+		p_text(&p, b->s);
+	}
+	int64_t now = util_now();
+	buf_printf(&sql, ", version, deleted, created_at, created_by, updated_at, updated_by) VALUES (%s, 1, 0, ?, ?, ?, ?)"
+	                 " RETURNING id",
+	           vals.data);
+	p_int(&p, now);
+	p_int(&p, c->a ? c->a->user_id : 0);
+	p_int(&p, now);
+	p_int(&p, c->a ? c->a->user_id : 0);
+	rc = store_prepare(c->db, sql.data, &st);
+	if (!rc) {
+		p_bind(st, &p);
+		int s = store_step(st);
+		*id = s == STORE_ROW ? store_col_int(st, 0) : 0;
+		while (s == STORE_ROW)
+			s = store_step(st);
+		store_finalize(st);
+		rc = s == STORE_DONE ? TX_OK : s == -TX_ECONFLICT ? TX_ECONFLICT : TX_EDB;
+	}
+	buf_free(&sql);
+	buf_free(&vals);
+	p_free(&p);
+	p_free(&bidx);
+	return rc;
+}
+
+tx_err record_create(dctx *c, const model_entity *e, json_t *body, json_t **out)
+{
+	tx_err rc;
+	json_t *rec = json_deep_copy(body);
+	/* Where the record lives: its own unit, or its parent's. */
+	if (e->parent) {
+		json_t *parent = NULL;
+		const model_entity *pe = record_entity(e->parent);
+		dctx probe = *c;
+		probe.err_fields = NULL;
+		probe.audit_detail = NULL;
+		if (!pe || fetch(&probe, pe, json_integer_value(json_object_get(body, e->parent_field)), 0, &parent)) {
+			dctx_clear(&probe);
+			json_decref(rec);
+			return dctx_field(c, e->parent_field, &m_ref);
+		}
+		json_object_set(rec, "unit_id", json_object_get(parent, "unit_id"));
+		json_decref(parent);
+	} else {
+		char path[256];
+		if (!unit_path_in_scope(c, json_integer_value(json_object_get(body, "unit_id")), path, sizeof path)) {
+			json_decref(rec);
+			return dctx_field(c, "unit_id", &m_unit);
+		}
+	}
+	if ((rc = check_refs(c, e, body)))
+		goto out;
+	if (e->check) {
+		const char *field = NULL;
+		const msg2 *m = e->check(rec, &field);
+		if (m) {
+			rc = dctx_field(c, field, m);
+			goto out;
+		}
+	}
+	if ((rc = check_unique(c, e, body, 0)))
+		goto out;
+	int64_t id = 0;
+	rc = record_insert_raw(c, e, rec, &id);
+	if (rc == TX_ECONFLICT) {
+		rc = dctx_fail(c, TX_ECONFLICT, "conflict", "与已有记录冲突", "conflicts with an existing record");
+		goto out;
+	}
+	if (rc)
+		goto out;
+	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, id);
+	c->audit_detail = json_pack("{s:o}", "created", audit_form(e, body));
+	rc = fetch(c, e, id, 0, out);
+out:
+	json_decref(rec);
+	return rc;
+}
+
+tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, json_t **out)
+{
+	json_t *cur;
+	tx_err rc = fetch(c, e, id, 1, &cur);
+	if (rc)
+		return rc;
+	json_t *ver = json_object_get(body, "version");
+	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
+		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
+		               "the record was changed by someone else; reload and try again");
+		goto out;
+	}
+	/* The merged record, for cross-field checks. */
+	json_t *merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	if (e->check) {
+		const char *field = NULL;
+		const msg2 *m = e->check(merged, &field);
+		if (m) {
+			json_decref(merged);
+			rc = dctx_field(c, field, m);
+			goto out;
+		}
+	}
+	json_decref(merged);
+	if ((rc = check_refs(c, e, body)) || (rc = check_unique(c, e, body, id)))
+		goto out;
+	buf sql = BUF_INIT;
+	params p = {0}, bidx = {0};
+	buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = ?, updated_by = ?", e->table);
+	p_int(&p, util_now());
+	p_int(&p, c->a->user_id);
+	char newpath[256] = "";
+	json_t *ju = json_object_get(body, "unit_id");
+	if (ju && !e->parent) {
+		if (!unit_path_in_scope(c, json_integer_value(ju), newpath, sizeof newpath)) {
+			buf_free(&sql);
+			p_free(&p);
+			rc = dctx_field(c, "unit_id", &m_unit);
+			goto out;
+		}
+		buf_puts(&sql, ", unit_id = ?, unit_path = ?");
+		p_int(&p, json_integer_value(ju));
+		p_text(&p, newpath);
+	}
+	for (size_t k = 0; k < e->nfields; k++) {
+		const model_field *f = &e->fields[k];
+		json_t *v = json_object_get(body, f->name);
+		if (!v || !stored(f))
+			continue;
+		buf_printf(&sql, ", %s = ?", f->name);
+		stored_value(c, e, f, v, &p, &bidx);
+		if (f->flags & FF_INDEXED) {
+			buf_printf(&sql, ", %s_bidx = ?", f->name);
+			p_text(&p, bidx.v[bidx.n - 1].s);
+		}
+		json_t *old = json_object_get(cur, f->name);
+		if (!old || !json_equal(old, v)) {
+			if (f->flags & FF_SENSITIVE)
+				dctx_change(c, f->name, json_string("***"), json_string("***"));
+			else
+				dctx_change(c, f->name, json_incref(old), json_incref(v));
+		}
+	}
+	buf_puts(&sql, " WHERE id = ? AND version = ? AND deleted = 0");
+	p_int(&p, id);
+	p_int(&p, json_integer_value(json_object_get(cur, "version")));
+	store_stmt *st;
+	rc = store_prepare(c->db, sql.data, &st);
+	if (!rc) {
+		p_bind(st, &p);
+		int s = store_step(st);
+		store_finalize(st);
+		rc = s == STORE_DONE ? TX_OK : s == -TX_ECONFLICT ? TX_ECONFLICT : TX_EDB;
+		if (!rc && store_changes(c->db) != 1)
+			rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
+			               "the record was changed by someone else; reload and try again");
+	}
+	buf_free(&sql);
+	p_free(&p);
+	p_free(&bidx);
+	if (rc)
+		goto out;
+	/* Sub-records follow their parent to its new unit. */
+	if (newpath[0]) {
+		for (size_t i = 0; i < model_entities_count; i++) {
+			const model_entity *ce = model_entities[i];
+			if (!(ce->flags & ENTITY_RECORD) || !ce->parent || strcmp(ce->parent, e->name) != 0)
+				continue;
+			buf u = BUF_INIT;
+			buf_printf(&u, "UPDATE %s SET unit_id = ?, unit_path = ? WHERE %s = ?", ce->table, ce->parent_field);
+			if ((rc = store_prepare(c->db, u.data, &st)) == TX_OK) {
+				store_bind_int(st, 1, json_integer_value(ju));
+				store_bind_text(st, 2, newpath);
+				store_bind_int(st, 3, id);
+				rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+				store_finalize(st);
+			}
+			buf_free(&u);
+			if (rc)
+				goto out;
+		}
+	}
+	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, id);
+	rc = fetch(c, e, id, 0, out);
+out:
+	json_decref(cur);
+	return rc;
+}
+
+tx_err record_delete(dctx *c, const model_entity *e, int64_t id)
+{
+	json_t *cur;
+	tx_err rc = fetch(c, e, id, 0, &cur);
+	if (rc)
+		return rc;
+	json_decref(cur);
+	/* An organisation with live members or branches stays. */
+	if (strcmp(e->name, "organisation") == 0) {
+		int64_t n = 0;
+		store_stmt *st;
+		if ((rc = store_prepare(c->db,
+		                        "SELECT (SELECT COUNT(*) FROM membership WHERE organisation_id = ? AND deleted = 0)"
+		                        " + (SELECT COUNT(*) FROM organisation WHERE parent_org_id = ? AND deleted = 0)",
+		                        &st)))
+			return rc;
+		store_bind_int(st, 1, id);
+		store_bind_int(st, 2, id);
+		if (store_step(st) == STORE_ROW)
+			n = store_col_int(st, 0);
+		store_finalize(st);
+		if (n)
+			return dctx_fail(c, TX_ECONFLICT, "conflict.has_children", "该组织下还有成员或下级组织",
+			                 "the organisation still has members or branches");
+	}
+	buf sql = BUF_INIT;
+	buf_printf(&sql, "UPDATE %s SET deleted = 1, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+	           e->table);
+	store_stmt *st;
+	rc = store_prepare(c->db, sql.data, &st);
+	buf_free(&sql);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, util_now());
+	store_bind_int(st, 2, c->a->user_id);
+	store_bind_int(st, 3, id);
+	rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+	store_finalize(st);
+	/* A person's sub-records go with it. */
+	for (size_t i = 0; !rc && i < model_entities_count; i++) {
+		const model_entity *ce = model_entities[i];
+		if (!(ce->flags & ENTITY_RECORD) || !ce->parent || strcmp(ce->parent, e->name) != 0)
+			continue;
+		buf u = BUF_INIT;
+		buf_printf(&u, "UPDATE %s SET deleted = 1 WHERE %s = ?", ce->table, ce->parent_field);
+		if ((rc = store_prepare(c->db, u.data, &st)) == TX_OK) {
+			store_bind_int(st, 1, id);
+			rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+			store_finalize(st);
+		}
+		buf_free(&u);
+	}
+	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, id);
+	return rc;
+}
+
+tx_err record_reveal(dctx *c, const model_entity *e, int64_t id, const char *field, json_t **out)
+{
+	static const msg2 m_not = {"该字段不是敏感字段", "this field is not sensitive"};
+	const model_field *f = model_field_find(e, field);
+	if (!f || !(f->flags & FF_SENSITIVE))
+		return dctx_field(c, "field", &m_not);
+	json_t *cur;
+	tx_err rc = fetch(c, e, id, 1, &cur);
+	if (rc)
+		return rc;
+	*out = json_pack("{s:s, s:O}", "field", field, "value", json_object_get(cur, field));
+	json_decref(cur);
+	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, id);
+	return TX_OK;
+}
+
+tx_err record_count_in_unit(store *db, int64_t unit, int64_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < model_entities_count; i++) {
+		const model_entity *e = model_entities[i];
+		if (!(e->flags & ENTITY_RECORD))
+			continue;
+		buf sql = BUF_INIT;
+		buf_printf(&sql, "SELECT COUNT(*) FROM %s WHERE unit_id = ? AND deleted = 0", e->table);
+		store_stmt *st;
+		tx_err rc = store_prepare(db, sql.data, &st);
+		buf_free(&sql);
+		if (rc)
+			return rc;
+		store_bind_int(st, 1, unit);
+		if (store_step(st) == STORE_ROW)
+			*n += store_col_int(st, 0);
+		store_finalize(st);
+	}
+	return TX_OK;
+}
+
+tx_err record_units_moved(store *db, const char *old_path, const char *new_path)
+{
+	char hi[256];
+	path_range(old_path, hi, sizeof hi);
+	for (size_t i = 0; i < model_entities_count; i++) {
+		const model_entity *e = model_entities[i];
+		if (!(e->flags & ENTITY_RECORD))
+			continue;
+		buf sql = BUF_INIT;
+		buf_printf(&sql,
+		           "UPDATE %s SET unit_path = ? || substr(unit_path, CAST(? AS INTEGER))"
+		           " WHERE unit_path >= ? AND unit_path < ?",
+		           e->table);
+		store_stmt *st;
+		tx_err rc = store_prepare(db, sql.data, &st);
+		buf_free(&sql);
+		if (rc)
+			return rc;
+		store_bind_text(st, 1, new_path);
+		store_bind_int(st, 2, (int64_t)strlen(old_path) + 1);
+		store_bind_text(st, 3, old_path);
+		store_bind_text(st, 4, hi);
+		int s = store_step(st);
+		store_finalize(st);
+		if (s != STORE_DONE)
+			return TX_EDB;
+	}
+	return TX_OK;
+}

@@ -1,0 +1,49 @@
+/*
+ * record.h — the generic record engine behind every ENTITY_RECORD of the
+ * model: list, get, create, update, delete, reveal and count, with data
+ * scope, validation, encryption of sensitive fields, blind indexes,
+ * optimistic locking and audit details — written once for all entities.
+ *
+ * SQL is assembled only from the model's constant names (tables, columns)
+ * and placeholders; every value from a request is a bound parameter.
+ * Returned JSON is owned by the caller.
+ */
+#ifndef TX_DOMAIN_RECORD_H
+#define TX_DOMAIN_RECORD_H
+
+#include "domain/domain.h"
+
+typedef struct record_query {
+	int64_t unit;      /* subtree root (0: the whole scope) */
+	const char *q;     /* free text over FF_SEARCH fields */
+	json_t *filters;   /* {field: "value"}: equality on dict/bool/ref fields, containment for lists */
+	int64_t parent_id; /* sub-records of this parent (0: any) */
+	int64_t after;     /* keyset cursor: id */
+	int limit;
+} record_query;
+
+/* Record entity by name, or NULL (forms and system entities are not records). */
+const model_entity *record_entity(const char *name);
+
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, int64_t *next);
+tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out);
+tx_err record_create(dctx *c, const model_entity *e, json_t *body, json_t **out);
+tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, json_t **out);
+tx_err record_delete(dctx *c, const model_entity *e, int64_t id);
+/* One sensitive value in clear, for an actor with <entity>:reveal; audited by the caller. */
+tx_err record_reveal(dctx *c, const model_entity *e, int64_t id, const char *field, json_t **out);
+/* Counts grouped by a dict/bool field (or total when group is NULL), within scope and filters. */
+tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const char *group, json_t **out);
+
+/* Live records of any entity held by unit `unit` (for unit deletion). */
+tx_err record_count_in_unit(store *db, int64_t unit, int64_t *n);
+/* After a unit subtree moved from old_path to new_path, rewrite unit_path in every record table. */
+tx_err record_units_moved(store *db, const char *old_path, const char *new_path);
+
+/*
+ * Insert without scope checks (demo data, import) inside the caller's
+ * transaction; `body` must already be valid. *id receives the new id.
+ */
+tx_err record_insert_raw(dctx *c, const model_entity *e, json_t *body, int64_t *id);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * h_record.c — the generic record routes: /api/v1/{entity}[/{id}[/reveal]].
+ *
+ * The pipeline has already resolved {entity} to a record entity of the
+ * model (404 otherwise), checked "<entity>:<action>" and validated the
+ * body against that entity.
+ */
+#include <string.h>
+
+#include "domain/record.h"
+#include "http/handlers.h"
+
+#include "base/util.h"
+
+/* Query parameters with their own meaning; every other one is a filter. */
+static const char *const reserved[] = {"unit", "q", "after", "limit", "parent", "group", "sort", NULL};
+
+static tx_err read_query(req *r, record_query *q)
+{
+	memset(q, 0, sizeof *q);
+	const char *u = req_query(r, "unit"), *pa = req_query(r, "parent");
+	if ((u && (util_parse_i64(u, &q->unit) || q->unit <= 0)) || (pa && (util_parse_i64(pa, &q->parent_id) || q->parent_id <= 0)))
+		return dctx_fail(&r->dc, TX_EINVAL, "validation.failed", "参数应为正整数", "ids must be positive integers");
+	q->q = req_query(r, "q");
+	q->after = cursor_parse(req_query(r, "after"));
+	q->limit = req_limit(r);
+	q->filters = req_query_all(r, reserved);
+	return TX_OK;
+}
+
+tx_err h_record_list(req *r)
+{
+	record_query q;
+	tx_err rc = read_query(r, &q);
+	if (rc)
+		return rc;
+	json_t *items;
+	int64_t next;
+	rc = record_list(&r->dc, r->entity, &q, &items, &next);
+	json_decref(q.filters);
+	if (!rc)
+		h_page(r, items, next);
+	return rc;
+}
+
+tx_err h_record_count(req *r)
+{
+	record_query q;
+	tx_err rc = read_query(r, &q);
+	if (rc)
+		return rc;
+	rc = record_count(&r->dc, r->entity, &q, req_query(r, "group"), &r->resp);
+	json_decref(q.filters);
+	return rc;
+}
+
+tx_err h_record_get(req *r)
+{
+	return record_get(&r->dc, r->entity, req_id(r, 1), &r->resp);
+}
+
+tx_err h_record_create(req *r)
+{
+	tx_err rc = record_create(&r->dc, r->entity, r->body, &r->resp);
+	if (!rc)
+		r->status = 201;
+	return rc;
+}
+
+tx_err h_record_update(req *r)
+{
+	return record_update(&r->dc, r->entity, req_id(r, 1), r->body, &r->resp);
+}
+
+tx_err h_record_delete(req *r)
+{
+	tx_err rc = record_delete(&r->dc, r->entity, req_id(r, 1));
+	if (!rc)
+		r->status = 204;
+	return rc;
+}
+
+tx_err h_record_reveal(req *r)
+{
+	const char *field = json_string_value(json_object_get(r->body, "field"));
+	const char *reason = json_string_value(json_object_get(r->body, "reason"));
+	tx_err rc = record_reveal(&r->dc, r->entity, req_id(r, 1), field, &r->resp);
+	if (!rc)
+		r->dc.audit_detail = json_pack("{s:s, s:s}", "field", field, "reason", reason);
+	return rc;
+}
