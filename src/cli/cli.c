@@ -18,7 +18,7 @@
 #include "store/store.h"
 
 static const char *const init_extra[] = {"password-stdin", "name", "code", "kind", NULL};
-static const char *const demo_extra[] = {"password", NULL};
+static const char *const demo_extra[] = {"password", "people", NULL};
 static const char *const user_add_extra[] = {"username", "name", "unit", "role", "password-stdin", NULL};
 static const char *const user_passwd_extra[] = {"password-stdin", NULL};
 
@@ -34,10 +34,11 @@ static const struct command commands[] = {
 	{"serve", NULL, cmd_serve, "", "serve the web UI and the API", SG_DB | SG_SERVE | SG_POLICY, NULL,
 	 "Stops cleanly on SIGTERM or SIGINT: requests in flight finish, the database is closed, exit 0."},
 	{"migrate", NULL, cmd_migrate, "", "apply pending schema migrations", SG_DB, NULL, NULL},
-	{"demo", NULL, cmd_demo, "[--password P]", "create the fictional demo city with one account per role", SG_DB,
+	{"demo", NULL, cmd_demo, "[--password P] [--people N]", "create the fictional demo city with one account per role", SG_DB,
 	 demo_extra,
 	 "Initialises the database if needed, then builds 海岳市 (14 towns, ~1,000 villages, departments,\n"
-	 "parties, chambers) and one account per role. Without --password a random one is made.\n"
+	 "parties, chambers), N people on record (default 30000) with organisations and the grid's posts\n"
+	 "(a few gaps on purpose), and one account per role. Without --password a random one is made.\n"
 	 "The sign-ins are printed and kept in <db>.logins (mode 0600). Demo data only: never in production."},
 	{"user", "add", cmd_user, "--username U --name NAME --unit ID --role ROLE [--password-stdin]",
 	 "add a user (the password must be changed at first sign-in)", SG_DB, user_add_extra, NULL},

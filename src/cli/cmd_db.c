@@ -198,6 +198,10 @@ int cmd_migrate(const struct command *cmd, config *cfg, int argc, char **argv)
 int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 {
 	const char *given = cli_opt(argc, argv, "password");
+	const char *people_s = cli_opt(argc, argv, "people");
+	int64_t people = 30000;
+	if (people_s && (util_parse_i64(people_s, &people) || people < 0 || people > 10000000))
+		return cli_usage(cmd, "--people must be a number from 0 to 10000000");
 	if (given && validate_password(given, cfg->password_min, cfg->password_classes))
 		return cli_usage(cmd, "--password does not meet the policy (%d characters, %d of 4 classes)",
 		                 cfg->password_min, cfg->password_classes);
@@ -243,14 +247,22 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 	demo_stats st = {0};
 	if (!rc) {
 		int64_t root = root_unit(db);
-		if (store_begin(db) == TX_OK) {
-			rc = demo_build(db, root, pw, mem, &st);
+		keys k;
+		char *kerr = NULL;
+		if (keys_load(cfg->keys, &k, &kerr)) {
+			rc = cli_fail("%s", kerr);
+			free(kerr);
+		} else if (store_begin(db) == TX_OK) {
+			rc = demo_build(db, &k, root, pw, (int)people, mem, &st);
 			if (rc == TX_OK)
 				rc = store_commit(db);
 			else
 				store_rollback(db);
-		} else
+			keys_wipe(&k);
+		} else {
+			keys_wipe(&k);
 			rc = TX_EDB;
+		}
 	}
 	if (rc == TX_ECONFLICT) {
 		fprintf(stderr, "tongxin: demo data is already present in %s; nothing added\n", cfg->db);
@@ -258,8 +270,10 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 	} else if (rc) {
 		rc = cli_fail("could not build the demo city: %s", store_errmsg(db));
 	} else {
-		fprintf(stderr, "tongxin: demo city 海岳市: %d units (%d towns, %d villages/communities, %d departments), %d demo accounts\n",
-		        st.units, st.towns, st.villages, st.departments, st.users);
+		fprintf(stderr,
+		        "tongxin: demo city 海岳市: %d units (%d towns, %d villages/communities, %d departments), %d demo accounts,"
+		        " %d people, %d organisations, %d grid posts\n",
+		        st.units, st.towns, st.villages, st.departments, st.users, st.people, st.organisations, st.posts);
 		/* Print and keep the sign-ins (0600) so `make run` can show them again. */
 		fflush(mem);
 		buf out = BUF_INIT;

@@ -14,8 +14,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/record.h"
 #include "domain/unit.h"
 #include "domain/user.h"
+#include "model/validate.h"
+
+#include <stdlib.h>
+#include <time.h>
 
 static const struct {
 	const char *name;
@@ -65,7 +70,207 @@ static int add(store *db, int64_t parent, const char *name, const char *kind, co
 	return rc;
 }
 
-int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_stats *st)
+/* A small deterministic generator (xorshift64*), so every demo is the same. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 33) % (n ? n : 1);
+}
+
+static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+                                    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "文", "华", "红",
+                                    "志强", "海燕", "晓东", "玉兰", "建国", "丽华", "春梅", "国庆", "思远", "子涵",
+                                    "雨轩", "浩然", "欣怡", "梓萱"};
+static const char *const workplaces[] = {"海岳市第一中学", "海岳市人民医院", "海岳市中医院", "海岳市律师事务所",
+                                         "金港食品有限公司", "海岳黄金珠宝有限公司", "海岳市职业中专",
+                                         "石岭镇中心卫生院", "海岳农商银行", "海岳电商产业园", "海岳市会计师事务所",
+                                         "龙泉机械有限公司"};
+static const char *const party_codes[] = {"rcck", "cdl", "cndca", "capd", "cpwdp", "czgp", "jiusan", "tdsgl"};
+
+struct village {
+	int64_t id;
+	int64_t town;
+};
+
+static int add_record(dctx *c, const char *entity, json_t *body, int64_t *id)
+{
+	int64_t tmp;
+	int rc = record_insert_raw(c, record_entity(entity), body, id ? id : &tmp);
+	json_decref(body);
+	return rc;
+}
+
+/* People, organisations, memberships and posts of the grid. */
+static int demo_registry(store *db, const keys *k, int64_t root, int64_t *town_ids, size_t ntowns,
+                         struct village *vill, size_t nvill, int64_t *dept_ids, size_t ndept, int64_t *party_units,
+                         int people, demo_stats *st)
+{
+	dctx c = {.db = db, .k = k, .lang = "zh"};
+	int rc = 0;
+	char date[48], phone[32], idn[64];
+	/* Organisations: the parties' committees, the federation's chambers, enterprises, bases. */
+	int64_t party_org[8];
+	for (int p = 0; p < 8 && !rc; p++) {
+		char name[96];
+		snprintf(name, sizeof name, "%s海岳市委员会", parties[p]);
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:s, s:i}", "unit_id", (json_int_t)party_units[p], "name", name,
+		                          "kind", "party_committee", "party", party_codes[p], "member_count", 0),
+		                &party_org[p]);
+		st->organisations++;
+	}
+	for (size_t t = 0; t < ntowns && !rc; t++) {
+		char name[96];
+		snprintf(name, sizeof name, "%s商会", towns[t].name);
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)town_ids[t], "name", name, "kind",
+		                          "chamber", "chamber_kind", "town"),
+		                NULL);
+		st->organisations++;
+	}
+	static const char *const ekinds[] = {"private", "private", "private", "overseas", "hk_macao", "taiwan"};
+	for (int e = 0; e < 120 && !rc; e++) {
+		char name[96], code[19];
+		snprintf(name, sizeof name, "海岳%s%s有限公司", surnames[e % 60], e % 3 == 0 ? "食品" : e % 3 == 1 ? "机械" : "科技");
+		/* A valid unified social credit code: 91 + 370699 + 9 digits + check. */
+		snprintf(code, sizeof code, "91370699%09d", 100000000 + e * 7919);
+		code[17] = credit_code_check_char(code);
+		code[18] = 0;
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:s, s:s}", "unit_id", (json_int_t)town_ids[e % ntowns], "name",
+		                          name, "kind", "enterprise", "enterprise_kind", ekinds[e % 6], "credit_code", code),
+		                NULL);
+		st->organisations++;
+	}
+	static const char *const bases[] = {"石岭镇尹村民主党派同心实践基地", "同心阁统战活动基地", "新联会活动长廊"};
+	for (int b = 0; b < 3 && !rc; b++) {
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:i, s:i}", "unit_id", (json_int_t)root, "name", bases[b], "kind",
+		                          "base", "area", 300 + b * 450, "investment", 50 + b * 30),
+		                NULL);
+		st->organisations++;
+	}
+	/* People on record, spread over the villages, towns and the city. */
+	for (int i = 0; i < people && !rc; i++) {
+		int64_t unit = i % 10 == 0 ? root : i % 3 == 0 ? town_ids[rnd((uint32_t)ntowns)] : vill[rnd((uint32_t)nvill)].id;
+		/* Unique ID numbers: person i gets sequence i % 500 (with the gender
+		 * digit) and a birth date inside block i / 500 of 300 days. */
+		int male = (int)rnd(2);
+		struct tm tm = {.tm_year = 50, .tm_mon = 0, .tm_mday = 1 + (i / 500) % 60 * 300 + (int)rnd(300), .tm_hour = 12};
+		timegm(&tm);
+		int year = tm.tm_year + 1900, month = tm.tm_mon + 1, day = tm.tm_mday;
+		int seq = i % 500;
+		snprintf(idn, sizeof idn, "370699%04d%02d%02d%02d%d", year, month, day, seq / 5, (seq % 5) * 2 + (male ? 1 : 0));
+		idn[17] = id_number_check_char(idn);
+		idn[18] = 0;
+		snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day);
+		snprintf(phone, sizeof phone, "13%d%08u", 5 + (int)rnd(5), rnd(100000000));
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", surnames[rnd(60)], given[rnd(sizeof given / sizeof given[0])]);
+		/* Categories: 01 democratic party, 02 non-party, 03 intellectuals, 04 minorities, 05 religion, 06 private economy … */
+		static const char *const cats[] = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"};
+		static const int weight[] = {14, 6, 20, 4, 2, 18, 16, 6, 2, 2, 6, 4};
+		int roll = (int)rnd(100), acc = 0, ci = 0;
+		for (ci = 0; ci < 12; ci++) {
+			acc += weight[ci];
+			if (roll < acc)
+				break;
+		}
+		if (ci == 12)
+			ci = 11;
+		json_t *cl = json_pack("[s]", cats[ci]);
+		if (ci != 2 && rnd(4) == 0)
+			json_array_append_new(cl, json_string("03"));
+		const char *political = ci == 0 ? NULL : ci == 1 ? "12" : "13";
+		int party = (int)rnd(8);
+		char pol[3];
+		if (ci == 0) {
+			snprintf(pol, sizeof pol, "%02d", 4 + party);
+			political = pol;
+		}
+		static const char *const minorities[] = {"03", "08", "11", "10", "05", "02"};
+		static const char *const religions[] = {"10", "30", "40", "50", "70"};
+		json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b}", "unit_id",
+		                         (json_int_t)unit, "name", name, "gender", male ? "1" : "2", "birth_date", date,
+		                         "id_number", idn, "ethnicity", ci == 3 ? minorities[rnd(6)] : "01", "political",
+		                         political, "categories", cl, "phone", phone, "workplace",
+		                         workplaces[rnd(sizeof workplaces / sizeof workplaces[0])], "religion",
+		                         ci == 4 ? religions[rnd(5)] : "00", "is_representative", rnd(10) == 0);
+		if (ci == 0)
+			json_object_set_new(body, "party", json_string(party_codes[party]));
+		if (rnd(50) == 0) {
+			static const char *const ranks[] = {"division_chief", "deputy_division_chief", "section_chief",
+			                                    "deputy_section_chief", "section_member"};
+			json_object_set_new(body, "is_reserve_cadre", json_true());
+			json_object_set_new(body, "cadre_rank", json_string(ranks[rnd(5)]));
+		}
+		int64_t pid;
+		rc = add_record(&c, "person", body, &pid);
+		st->people++;
+		if (!rc && ci == 0)
+			rc = add_record(&c, "membership",
+			                json_pack("{s:I, s:I, s:I, s:s}", "unit_id", (json_int_t)unit, "person_id", (json_int_t)pid,
+			                          "organisation_id", (json_int_t)party_org[party], "role", "成员"),
+			                NULL);
+		if (!rc && rnd(25) == 0)
+			rc = add_record(&c, "person_arrangement",
+			                json_pack("{s:I, s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)unit, "person_id",
+			                          (json_int_t)pid, "kind", rnd(2) ? "cppcc_member" : "npc_deputy", "level", "county",
+			                          "body", "海岳市第十届"),
+			                NULL);
+	}
+	/* The grid: a clerk and a leader in charge per town, a liaison per
+	 * village, a leader in charge per department — with a few gaps left
+	 * on purpose so the grid page has something to show. */
+	for (size_t t = 0; t < ntowns && !rc; t++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", surnames[(t * 7) % 60], given[t % 20]);
+		snprintf(phone, sizeof phone, "1370000%04d", (int)t);
+		rc = add_record(&c, "grid_post",
+		                json_pack("{s:I, s:s, s:s, s:s, s:s}", "unit_id", (json_int_t)town_ids[t], "kind", "clerk",
+		                          "holder_name", name, "phone", phone, "start_date", "2021-01-01"),
+		                NULL);
+		snprintf(name, sizeof name, "%s%s", surnames[(t * 11 + 3) % 60], given[(t + 5) % 20]);
+		if (!rc)
+			rc = add_record(&c, "grid_post",
+			                json_pack("{s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)town_ids[t], "kind",
+			                          "leader_in_charge", "holder_name", name, "start_date", "2020-12-15"),
+			                NULL);
+		st->posts += 2;
+	}
+	for (size_t v = 0; v < nvill && !rc; v++) {
+		if (v % 97 == 41)
+			continue; /* a gap in the grid */
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", surnames[(v * 13) % 60], given[(v * 3) % 40]);
+		snprintf(phone, sizeof phone, "1390000%04d", (int)v);
+		rc = add_record(&c, "grid_post",
+		                json_pack("{s:I, s:s, s:s, s:s, s:s}", "unit_id", (json_int_t)vill[v].id, "kind", "liaison",
+		                          "holder_name", name, "phone", phone, "start_date", "2021-03-01"),
+		                NULL);
+		st->posts++;
+	}
+	for (size_t d = 0; d < ndept && !rc; d++) {
+		if (d == 4 || d == 13)
+			continue; /* two departments without a designated leader */
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", surnames[(d * 17 + 5) % 60], given[(d * 7) % 40]);
+		rc = add_record(&c, "grid_post",
+		                json_pack("{s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)dept_ids[d], "kind",
+		                          "leader_in_charge", "holder_name", name, "start_date", "2021-01-01"),
+		                NULL);
+		st->posts++;
+	}
+	dctx_clear(&c);
+	return rc;
+}
+
+int demo_build(store *db, const keys *k, int64_t root, const char *password, int people, FILE *out,
+               demo_stats *st)
 {
 	memset(st, 0, sizeof *st);
 	int64_t n = 0;
@@ -89,7 +294,10 @@ int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_st
 	if (r != STORE_DONE)
 		return TX_EDB;
 
-	int64_t town_ids[2] = {0, 0}, first_village = 0, first_dept = 0, id;
+	int64_t town_ids[sizeof towns / sizeof towns[0]], first_village = 0, first_dept = 0, id;
+	int64_t dept_ids[sizeof departments / sizeof departments[0]], party_units[8];
+	struct village *vill = NULL;
+	size_t nvill = 0;
 	for (size_t t = 0; t < sizeof towns / sizeof towns[0]; t++) {
 		char code[40];
 		snprintf(code, sizeof code, "370699%03d000", towns[t].code);
@@ -97,8 +305,7 @@ int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_st
 		if ((rc = add(db, root, towns[t].name, towns[t].kind, code, (int)t + 1, &tid, st)))
 			return rc;
 		st->towns++;
-		if (t < 2)
-			town_ids[t] = tid;
+		town_ids[t] = tid;
 		int sort = 0;
 		for (int c = 0; c < towns[t].communities; c++) {
 			char name[64];
@@ -107,6 +314,8 @@ int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_st
 			if ((rc = add(db, tid, name, "community", code, ++sort, &id, st)))
 				return rc;
 			st->villages++;
+			vill = realloc(vill, sizeof *vill * (nvill + 1));
+			vill[nvill++] = (struct village){id, tid};
 			if (!first_village)
 				first_village = id;
 		}
@@ -119,12 +328,15 @@ int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_st
 			if ((rc = add(db, tid, name, "village", code, ++sort, &id, st)))
 				return rc;
 			st->villages++;
+			vill = realloc(vill, sizeof *vill * (nvill + 1));
+			vill[nvill++] = (struct village){id, tid};
 		}
 	}
 	for (size_t d = 0; d < sizeof departments / sizeof departments[0]; d++) {
 		if ((rc = add(db, root, departments[d], "department", NULL, 100 + (int)d, &id, st)))
 			return rc;
 		st->departments++;
+		dept_ids[d] = id;
 		if (!first_dept)
 			first_dept = id;
 	}
@@ -134,6 +346,7 @@ int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_st
 		snprintf(name, sizeof name, "%s海岳市委员会", parties[p]);
 		if ((rc = add(db, root, name, "party_committee", NULL, 200 + (int)p, &pid, st)))
 			return rc;
+		party_units[p] = pid;
 		for (int b = 1; b <= 2; b++) {
 			snprintf(name, sizeof name, "%s海岳市第%s支部", parties[p], b == 1 ? "一" : "二");
 			if ((rc = add(db, pid, name, "party_branch", NULL, b, &id, st)))
@@ -181,5 +394,8 @@ int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_st
 		st->users++;
 		fprintf(out, "%s\t%s\t%s\n", accts[i].username, password, accts[i].role);
 	}
-	return TX_OK;
+	rc = demo_registry(db, k, root, town_ids, sizeof towns / sizeof towns[0], vill, nvill, dept_ids,
+	                   sizeof departments / sizeof departments[0], party_units, people, st);
+	free(vill);
+	return rc;
 }

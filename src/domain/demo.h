@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "auth/keys.h"
 #include "store/store.h"
 
 typedef struct demo_stats {
@@ -15,14 +16,19 @@ typedef struct demo_stats {
 	int villages;
 	int departments;
 	int users;
+	int people;
+	int organisations;
+	int posts;
 } demo_stats;
 
 /*
  * Build the demo city under the root unit `root` (renamed 海岳市) inside
  * the caller's transaction, with one account per role, each with
- * `password` and no forced change. Returns TX_ECONFLICT if demo data is
+ * `password` and no forced change, `people` people on record with their
+ * organisations and the grid's posts (sensitive fields sealed with the
+ * keys). Returns TX_ECONFLICT if demo data is
  * already present. The sign-ins are written to `out`, one per line.
  */
-int demo_build(store *db, int64_t root, const char *password, FILE *out, demo_stats *st);
+int demo_build(store *db, const keys *k, int64_t root, const char *password, int people, FILE *out, demo_stats *st);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "domain/grid.h"
 #include "domain/record.h"
 #include "http/handlers.h"
 
@@ -88,4 +89,13 @@ tx_err h_record_reveal(req *r)
 	if (!rc)
 		r->dc.audit_detail = json_pack("{s:s, s:s}", "field", field, "reason", reason);
 	return rc;
+}
+
+tx_err h_grid(req *r)
+{
+	const char *u = req_query(r, "unit");
+	int64_t unit = 0;
+	if (u && (util_parse_i64(u, &unit) || unit <= 0))
+		return dctx_fail(&r->dc, TX_EINVAL, "validation.failed", "参数应为正整数", "ids must be positive integers");
+	return grid_report(&r->dc, unit, &r->resp);
 }

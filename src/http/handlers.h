@@ -38,6 +38,7 @@ tx_err h_role_update(req *r);
 tx_err h_role_delete(req *r);
 
 /* h_record.c */
+tx_err h_grid(req *r);
 tx_err h_record_list(req *r);
 tx_err h_record_count(req *r);
 tx_err h_record_get(req *r);

@@ -47,6 +47,7 @@ const struct route routes[] = {
 	{"PATCH", API "/roles/{code}", h_role_update, "role:write", R_WRITE, "role", "role.update", "role", "roles", "Update a role"},
 	{"DELETE", API "/roles/{code}", h_role_delete, "role:write", R_WRITE, NULL, "role.delete", "role", "roles", "Delete a role"},
 
+	{"GET", API "/grid", h_grid, "grid_post:read", 0, NULL, NULL, NULL, "grid", "The work grid: gaps, clerks, staffing"},
 	{"GET", API "/audit", h_audit_list, "audit:read", 0, NULL, NULL, NULL, "audit", "The audit log, newest first"},
 
 	/* Every record entity of the model (person, organisation, grid_post, …); keep these last. */

@@ -133,7 +133,7 @@ export function parseSetCookies(headers) {
  *   threads: --threads N for serve.
  *   serveArgs: more flags for serve (e.g. ['--session-idle', '3']).
  */
-export async function startServer({ demo = true, threads, serveArgs = [] } = {}) {
+export async function startServer({ demo = true, threads, serveArgs = [], people = 200 } = {}) {
 	assert.ok(fs.existsSync(BIN), `binary not found: ${BIN} (set TONGXIN_BIN)`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongxin-test-'));
 	const keys = path.join(dir, 'keys');
@@ -158,7 +158,7 @@ export async function startServer({ demo = true, threads, serveArgs = [] } = {})
 
 	try {
 		const setup = demo
-			? runCli(['demo', '--db', db, '--keys', keys, '--password', PASSWORD], { cwd: dir })
+			? runCli(['demo', '--db', db, '--keys', keys, '--password', PASSWORD, '--people', String(people)], { cwd: dir })
 			: runCli(['init', '--db', db, '--keys', keys], { cwd: dir });
 		srv.setupOutput = setup.stdout;
 		fs.writeFileSync(path.join(dir, 'setup.log'), `${setup.stdout}\n--- stderr ---\n${setup.stderr}`);
