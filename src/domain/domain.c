@@ -56,3 +56,46 @@ int64_t cursor_parse(const char *s)
 		return 0;
 	return v;
 }
+
+void dctx_changes(dctx *c, json_t *cur, json_t *body)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(body, k, v)
+	{
+		if (strcmp(k, "version") == 0)
+			continue;
+		json_t *old = json_object_get(cur, k);
+		if (!old || !json_equal(old, v))
+			dctx_change(c, k, json_incref(old), json_incref(v));
+	}
+}
+
+tx_err dctx_stale(dctx *c)
+{
+	return dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
+	                 "this was changed by someone else; reload and try again");
+}
+
+tx_err query_strings(store *db, const char *sql, int64_t id, const char *text, json_t **out)
+{
+	store_stmt *st;
+	tx_err rc = store_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	if (text)
+		store_bind_text(st, 1, text);
+	else
+		store_bind_int(st, 1, id);
+	json_t *arr = json_array();
+	int s;
+	while ((s = store_step(st)) == STORE_ROW)
+		json_array_append_new(arr, json_string(store_col_text(st, 0)));
+	store_finalize(st);
+	if (s < 0) {
+		json_decref(arr);
+		return TX_EDB;
+	}
+	*out = arr;
+	return TX_OK;
+}

@@ -46,6 +46,12 @@ void dctx_clear(dctx *c);
 
 /* Set "changes": {field: [old, new]} in the audit detail. */
 void dctx_change(dctx *c, const char *field, json_t *old_v, json_t *new_v);
+/* Record every field of `body` (but version) whose value differs in `cur`. */
+void dctx_changes(dctx *c, json_t *cur, json_t *body);
+/* The answer to a stale version or a lost race: 409 conflict.version. */
+tx_err dctx_stale(dctx *c);
+/* Rows of a one-column query with one bound id, as a JSON array of strings. */
+tx_err query_strings(store *db, const char *sql, int64_t id, const char *text, json_t **out);
 
 /* Cursor encoding for keyset pagination ("<int>"). */
 int64_t cursor_parse(const char *s);

@@ -795,8 +795,7 @@ tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, j
 		return rc;
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
-		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		               "the record was changed by someone else; reload and try again");
+		rc = dctx_stale(c);
 		goto out;
 	}
 	/* The merged record, for cross-field checks. */
@@ -862,8 +861,7 @@ tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, j
 		store_finalize(st);
 		rc = s == STORE_DONE ? TX_OK : s == -TX_ECONFLICT ? TX_ECONFLICT : TX_EDB;
 		if (!rc && store_changes(c->db) != 1)
-			rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-			               "the record was changed by someone else; reload and try again");
+			rc = dctx_stale(c);
 	}
 	buf_free(&sql);
 	p_free(&p);

@@ -12,22 +12,8 @@
 
 static tx_err role_perms(store *db, const char *code, json_t **out)
 {
-	store_stmt *st;
-	tx_err rc = store_prepare(db, "SELECT permission FROM role_permission WHERE role_code = ? ORDER BY permission", &st);
-	if (rc)
-		return rc;
-	store_bind_text(st, 1, code);
-	json_t *arr = json_array();
-	int s;
-	while ((s = store_step(st)) == STORE_ROW)
-		json_array_append_new(arr, json_string(store_col_text(st, 0)));
-	store_finalize(st);
-	if (s < 0) {
-		json_decref(arr);
-		return TX_EDB;
-	}
-	*out = arr;
-	return TX_OK;
+	return query_strings(db, "SELECT permission FROM role_permission WHERE role_code = ? ORDER BY permission", 0, code,
+	                     out);
 }
 
 static tx_err role_fetch(dctx *c, const char *code, json_t **out)
@@ -192,8 +178,7 @@ tx_err role_update(dctx *c, const char *code, json_t *body, json_t **out)
 		goto out;
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
-		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		               "the role was changed by someone else; reload and try again");
+		rc = dctx_stale(c);
 		goto out;
 	}
 	const char *keys3[] = {"name_zh", "name_en", "scope"};
@@ -220,14 +205,7 @@ tx_err role_update(dctx *c, const char *code, json_t *body, json_t **out)
 	if (perms && (rc = write_perms(c->db, code, perms)))
 		goto out;
 	snprintf(c->audit_id, sizeof c->audit_id, "%s", code);
-	const char *k;
-	json_t *v;
-	json_object_foreach(body, k, v)
-	{
-		json_t *old = json_object_get(cur, k);
-		if (strcmp(k, "version") && (!old || !json_equal(old, v)))
-			dctx_change(c, k, json_incref(old), json_incref(v));
-	}
+	dctx_changes(c, cur, body);
 	rc = role_fetch(c, code, out);
 out:
 	json_decref(cur);

@@ -412,8 +412,7 @@ tx_err unit_update(dctx *c, int64_t id, json_t *body, json_t **out)
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
 		json_decref(cur);
-		return dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		                 "the unit was changed by someone else; reload and try again");
+		return dctx_stale(c);
 	}
 	const char *name = jstr(body, "name") ? jstr(body, "name") : jstr(cur, "name");
 	const char *kind = jstr(body, "kind") ? jstr(body, "kind") : jstr(cur, "kind");
@@ -484,21 +483,11 @@ tx_err unit_update(dctx *c, int64_t id, json_t *body, json_t **out)
 		goto out;
 	}
 	if (store_changes(c->db) != 1) {
-		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		               "the unit was changed by someone else; reload and try again");
+		rc = dctx_stale(c);
 		goto out;
 	}
 	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, id);
-	const char *k;
-	json_t *v;
-	json_object_foreach(body, k, v)
-	{
-		if (strcmp(k, "version") == 0)
-			continue;
-		json_t *old = json_object_get(cur, k);
-		if (!old || !json_equal(old, v))
-			dctx_change(c, k, json_incref(old), json_incref(v));
-	}
+	dctx_changes(c, cur, body);
 	rc = unit_fetch(c, id, out);
 out:
 	json_decref(cur);
@@ -517,8 +506,7 @@ tx_err unit_move(dctx *c, int64_t id, json_t *body, json_t **out)
 	static const msg2 m_parent = {"目标上级单位不存在", "no such target parent"};
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
-		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		               "the unit was changed by someone else; reload and try again");
+		rc = dctx_stale(c);
 		goto out;
 	}
 	if (unit_in_scope(c, np, nppath, sizeof nppath)) {

@@ -34,22 +34,7 @@ static int bind_scope(store_stmt *st, int idx, const scope_range *r)
 
 static tx_err user_roles_json(store *db, int64_t id, json_t **out)
 {
-	store_stmt *st;
-	tx_err rc = store_prepare(db, "SELECT role_code FROM user_role WHERE user_id = ? ORDER BY role_code", &st);
-	if (rc)
-		return rc;
-	store_bind_int(st, 1, id);
-	json_t *arr = json_array();
-	int s;
-	while ((s = store_step(st)) == STORE_ROW)
-		json_array_append_new(arr, json_string(store_col_text(st, 0)));
-	store_finalize(st);
-	if (s < 0) {
-		json_decref(arr);
-		return TX_EDB;
-	}
-	*out = arr;
-	return TX_OK;
+	return query_strings(db, "SELECT role_code FROM user_role WHERE user_id = ? ORDER BY role_code", id, NULL, out);
 }
 
 static json_t *user_row(store_stmt *st)
@@ -268,12 +253,15 @@ static int unit_visible(dctx *c, int64_t unit)
 }
 
 /*
- * Privilege containment: an actor may manage (edit, deactivate, reset the
- * password of) only accounts whose permissions are all their own too. So
- * the system administrator cannot take over the auditor's or the security
- * administrator's account, and a town officer cannot take over a
- * city-level account placed in their town. Self-management goes through
- * /me instead.
+ * Privilege containment, so that managing accounts never becomes a way to
+ * gain powers:
+ * - an administrator role (system, security, audit) held by the target
+ *   must be held by the actor too: the system administrator cannot take
+ *   over the auditor's or the security administrator's account;
+ * - an actor who is not the system administrator (the account manager of
+ *   三员分立) may manage only accounts whose every permission is also its
+ *   own: a town officer cannot take over a city-level account.
+ * Self-management goes through /me instead.
  */
 static tx_err check_containment(dctx *c, int64_t target)
 {
@@ -281,22 +269,26 @@ static tx_err check_containment(dctx *c, int64_t target)
 		return TX_OK;
 	store_stmt *st;
 	tx_err rc = store_prepare(c->db,
-	                          "SELECT DISTINCT p.permission FROM user_role ur"
-	                          " JOIN role_permission p ON p.role_code = ur.role_code WHERE ur.user_id = ?",
+	                          "SELECT ur.role_code, p.permission FROM user_role ur"
+	                          " LEFT JOIN role_permission p ON p.role_code = ur.role_code WHERE ur.user_id = ?",
 	                          &st);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, target);
-	int s, ok = 1;
-	while ((s = store_step(st)) == STORE_ROW)
-		if (!actor_can(c->a, store_col_text(st, 0)))
+	int s, ok = 1, manager = actor_has_role(c->a, "sysadmin");
+	while ((s = store_step(st)) == STORE_ROW) {
+		const char *role = store_col_text(st, 0), *perm = store_col_text(st, 1);
+		if (rbac_is_admin_role(role) && !actor_has_role(c->a, role))
 			ok = 0;
+		if (!manager && perm && !actor_can(c->a, perm))
+			ok = 0;
+	}
 	store_finalize(st);
 	if (s < 0)
 		return TX_EDB;
 	return ok ? TX_OK
 	          : dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "不能管理权限高于自己的账号",
-	                      "you cannot manage an account that holds permissions you do not have");
+	                      "you cannot manage an account that holds powers you do not have");
 }
 
 static tx_err check_password(dctx *c, const char *field, const char *pw)
@@ -429,8 +421,7 @@ tx_err user_update(dctx *c, int64_t id, json_t *body, json_t **out)
 		goto out;
 	json_t *ver = json_object_get(body, "version");
 	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
-		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		               "the user was changed by someone else; reload and try again");
+		rc = dctx_stale(c);
 		goto out;
 	}
 	json_t *ju = json_object_get(body, "unit_id");
@@ -467,23 +458,13 @@ tx_err user_update(dctx *c, int64_t id, json_t *body, json_t **out)
 		goto out;
 	}
 	if (store_changes(c->db) != 1) {
-		rc = dctx_fail(c, TX_ECONFLICT, "conflict.version", "数据已被他人修改，请刷新后重试",
-		               "the user was changed by someone else; reload and try again");
+		rc = dctx_stale(c);
 		goto out;
 	}
 	if (!active && (rc = session_end_user(c->db, id)))
 		goto out;
 	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, id);
-	const char *k;
-	json_t *v;
-	json_object_foreach(body, k, v)
-	{
-		if (strcmp(k, "version") == 0)
-			continue;
-		json_t *old = json_object_get(cur, k);
-		if (!old || !json_equal(old, v))
-			dctx_change(c, k, json_incref(old), json_incref(v));
-	}
+	dctx_changes(c, cur, body);
 	rc = user_fetch(c, id, out);
 out:
 	json_decref(cur);
