@@ -3,7 +3,8 @@
 #
 #   scripts/deps.sh build   compiler, C libraries, Node.js (for the web UI)
 #   scripts/deps.sh check   the above plus the test tools: PostgreSQL server,
-#                           cmocka, sqlite3 shell, Chromium
+#                           cmocka, sqlite3 shell, Chromium, LibreOffice Calc
+#                           (headless, to write .xlsx files for the import tests)
 #
 # Debian packages only, installed with apt-get when something is missing
 # (nothing is downloaded from elsewhere). Then the web UI's npm packages,
@@ -13,8 +14,8 @@ set -eu
 profile=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-build_pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev"
-check_pkgs="libcmocka-dev sqlite3 postgresql chromium curl"
+build_pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev"
+check_pkgs="libcmocka-dev sqlite3 postgresql chromium curl libreoffice-calc-nogui"
 
 want=$build_pkgs
 [ "$profile" = check ] && want="$want $check_pkgs"

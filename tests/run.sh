@@ -85,6 +85,7 @@ if PGURL=$(tests/pg.sh start "$PGDIR" "$PGPORT"); then
 		[ "${f:-0}" -ne 0 ] && { failed_layers="$failed_layers pg-unit"; cat "$work/pgunit.log"; }
 	done
 	node_layer api-postgres env TONGXIN_TEST_DB=pg node --test --test-concurrency=4 --test-reporter=tap tests/api/
+	node_layer multinode env TONGXIN_TEST_DB=pg node --test --test-reporter=tap tests/multinode/
 else
 	echo "   could not start PostgreSQL"
 	fail=$((fail + 1))

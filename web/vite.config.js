@@ -48,7 +48,16 @@ export default defineConfig({
               priority: 3,
             },
             {
+              // what the first page needs (the components of plugins/element.js)
               name: 'element-plus',
+              test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@vueuse|@ctrl|async-validator|dayjs|lodash-es|lodash|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/,
+              tags: ['$initial'],
+              priority: 2,
+            },
+            {
+              // the rest (date picker, upload, steps, tabs…), imported by
+              // lazily loaded pages and loaded with them
+              name: 'element-plus-more',
               test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@vueuse|@ctrl|async-validator|dayjs|lodash-es|lodash|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/,
               priority: 2,
             },

@@ -199,16 +199,22 @@ tx_err session_login(store *db, const config *cfg, const keys *k, const char *us
 		if ((rc = audit_login(db, k, uid, who, ip, "failed", reason)))
 			goto fail;
 		if (failed >= cfg->lock_threshold) {
-			if ((rc = store_prepare(db, "UPDATE app_user SET locked_until = ? WHERE id = ?", &st)))
+			/* Only the failure that locks writes the lock: a burst past the
+			 * threshold neither extends it nor audits it twice. */
+			if ((rc = store_prepare(db, "UPDATE app_user SET locked_until = ? WHERE id = ? AND locked_until <= ?",
+			                        &st)))
 				goto fail;
 			store_bind_int(st, 1, now + (int64_t)cfg->lock_minutes * 60);
 			store_bind_int(st, 2, uid);
+			store_bind_int(st, 3, now);
 			r = store_step(st);
 			store_finalize(st);
 			if (r != STORE_DONE) {
 				rc = TX_EDB;
 				goto fail;
 			}
+		}
+		if (failed >= cfg->lock_threshold && store_changes(db) == 1) {
 			json_t *d = json_pack("{s:I, s:i}", "failed_logins", (json_int_t)failed, "minutes", cfg->lock_minutes);
 			char idbuf[32];
 			snprintf(idbuf, sizeof idbuf, "%lld", (long long)uid);

@@ -24,6 +24,7 @@ typedef struct config {
 	int log_level;        /* 0 debug … 3 error */
 	int access_log;       /* one line per request */
 	int cookie_secure;    /* mark the session cookie Secure (behind TLS) */
+	int trust_proxy;      /* take the client address from X-Forwarded-For */
 } config;
 
 #endif

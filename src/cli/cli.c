@@ -113,7 +113,14 @@ int cli_open(config *cfg, store **db, keys *k, int need_keys)
 		return 1;
 	}
 	int cur = 0;
-	if (migrate_current(*db, &cur) || cur != migrate_latest()) {
+	if (migrate_current(*db, &cur)) {
+		cli_fail("cannot read the schema version of %s: %s (a new database needs `tongxin init`)", cfg->db,
+		         store_errmsg(*db));
+		store_close(*db);
+		*db = NULL;
+		return 1;
+	}
+	if (cur != migrate_latest()) {
 		cli_fail("the database schema is at version %d, this binary needs %d: run `tongxin %s`", cur,
 		         migrate_latest(), cur == 0 ? "init" : "migrate");
 		store_close(*db);

@@ -35,6 +35,7 @@ static const struct setting settings[] = {
 	{"body-limit", ST_INT, S(body_limit, int), "1048576", SG_SERVE, 1024, 64 << 20, "largest JSON request body, bytes"},
 	{"access-log", ST_BOOL, S(access_log, int), "1", SG_SERVE, 0, 1, "log one line per request (1/0)"},
 	{"cookie-secure", ST_BOOL, S(cookie_secure, int), "0", SG_SERVE, 0, 1, "mark the session cookie Secure (set 1 behind TLS)"},
+	{"trust-proxy", ST_BOOL, S(trust_proxy, int), "0", SG_SERVE, 0, 1, "take the client address from the last X-Forwarded-For entry (set 1 only behind your own proxy)"},
 	{"log-level", ST_INT, S(log_level, int), "1", SG_SERVE | SG_DB, 0, 3, "0 debug, 1 info, 2 warn, 3 error"},
 	{"session-idle", ST_INT, S(session_idle, int), "1800", SG_POLICY, 60, 86400, "seconds of inactivity that end a session"},
 	{"session-max", ST_INT, S(session_max, int), "43200", SG_POLICY, 300, 604800, "longest session, seconds"},

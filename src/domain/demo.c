@@ -96,10 +96,29 @@ struct village {
 	int64_t town;
 };
 
+/*
+ * Insert a demo record after checking it against the model like any API
+ * input, so demo data can never hold what users could not enter.
+ */
 static int add_record(dctx *c, const char *entity, json_t *body, int64_t *id)
 {
+	const model_entity *e = record_entity(entity);
+	json_t *check = json_deep_copy(body), *fields = NULL;
+	const char *summary = NULL;
+	if (e->parent)
+		json_object_del(check, "unit_id");
+	int bad = model_validate(e, check, VALIDATE_CREATE, "en", &fields, &summary);
+	json_decref(check);
+	if (bad) {
+		char *f = json_dumps(fields, JSON_COMPACT);
+		fprintf(stderr, "tongxin: demo %s record is invalid: %s\n", entity, f ? f : "?");
+		free(f);
+		json_decref(fields);
+		json_decref(body);
+		return TX_EINTERNAL;
+	}
 	int64_t tmp;
-	int rc = record_insert_raw(c, record_entity(entity), body, id ? id : &tmp);
+	int rc = record_insert_raw(c, e, body, id ? id : &tmp);
 	json_decref(body);
 	return rc;
 }
@@ -203,8 +222,8 @@ static int demo_registry(store *db, const keys *k, int64_t root, int64_t *town_i
 		if (ci == 0)
 			json_object_set_new(body, "party", json_string(party_codes[party]));
 		if (rnd(50) == 0) {
-			static const char *const ranks[] = {"division_chief", "deputy_division_chief", "section_chief",
-			                                    "deputy_section_chief", "section_member"};
+			static const char *const ranks[] = {"division_chief", "division_deputy", "section_chief",
+			                                    "section_deputy", "section_member"};
 			json_object_set_new(body, "is_reserve_cadre", json_true());
 			json_object_set_new(body, "cadre_rank", json_string(ranks[rnd(5)]));
 		}

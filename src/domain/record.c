@@ -312,13 +312,19 @@ static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q,
 			continue;
 		}
 		const model_field *f = model_field_find(e, key);
-		if (!f || !stored(f) || f->type == FT_TEXT || f->type == FT_DATE || f->type == FT_PASSWORD ||
-		    ((f->flags & FF_SENSITIVE) && !(f->flags & FF_INDEXED)))
+		int indexed = f && (f->flags & FF_SENSITIVE) && (f->flags & FF_INDEXED);
+		if (!f || !stored(f) || (f->type == FT_TEXT && !indexed) || f->type == FT_DATE || f->type == FT_PASSWORD ||
+		    ((f->flags & FF_SENSITIVE) && !indexed))
 			return dctx_field(c, key, &m_filter);
 		if ((f->type == FT_DICT || (f->type == FT_LIST && f->dict)) && !model_dict_item(f->dict, val))
 			return dctx_field(c, key, &m_value);
 		if (f->flags & FF_SENSITIVE) {
-			char ctx[96], bidx[65];
+			char ctx[96], bidx[65], norm[256];
+			if (f->norm) {
+				if (f->norm(val, norm, sizeof norm))
+					return dctx_field(c, key, &m_value);
+				val = norm;
+			}
 			context_of(e, f, ctx, sizeof ctx);
 			crypto_blind_index(c->k, ctx, val, bidx);
 			buf_printf(sql, " AND t.%s_bidx = ?", f->name);
@@ -628,14 +634,20 @@ static tx_err check_unique(dctx *c, const model_entity *e, json_t *body, int64_t
 		json_t *v = json_object_get(body, f->name);
 		if (!(f->flags & FF_UNIQUE) || !json_is_string(v) || !*json_string_value(v))
 			continue;
-		char norm[256], ctx[96], bx[65];
+		char norm[256], ctx[96], bx[260];
 		const char *s = json_string_value(v);
 		if (f->norm && !f->norm(s, norm, sizeof norm))
 			s = norm;
-		context_of(e, f, ctx, sizeof ctx);
-		crypto_blind_index(c->k, ctx, s, bx);
+		int sensitive = (f->flags & FF_SENSITIVE) != 0;
+		if (sensitive) {
+			context_of(e, f, ctx, sizeof ctx);
+			crypto_blind_index(c->k, ctx, s, bx);
+		} else {
+			snprintf(bx, sizeof bx, "%s", s);
+		}
 		buf sql = BUF_INIT;
-		buf_printf(&sql, "SELECT id FROM %s WHERE %s_bidx = ? AND deleted = 0 AND id <> ?", e->table, f->name);
+		buf_printf(&sql, "SELECT id FROM %s WHERE %s%s = ? AND deleted = 0 AND id <> ?", e->table, f->name,
+		           sensitive ? "_bidx" : "");
 		store_stmt *st;
 		tx_err rc = store_prepare(c->db, sql.data, &st);
 		buf_free(&sql);
@@ -1017,4 +1029,143 @@ tx_err record_units_moved(store *db, const char *old_path, const char *new_path)
 			return TX_EDB;
 	}
 	return TX_OK;
+}
+
+/* ---- for import and export (transfer.c) ---- */
+
+tx_err record_check(dctx *c, const model_entity *e, json_t *body, int64_t self, unsigned flags)
+{
+	tx_err rc;
+	json_t *merged = NULL;
+	char path[256];
+	if (self) {
+		if ((rc = fetch(c, e, self, 1, &merged)))
+			return rc;
+		json_object_update(merged, body);
+		json_t *ju = json_object_get(body, "unit_id");
+		if (ju && !e->parent && !(flags & RECORD_CHECKED_UNIT) &&
+		    !unit_path_in_scope(c, json_integer_value(ju), path, sizeof path)) {
+			rc = dctx_field(c, "unit_id", &m_unit);
+			goto out;
+		}
+	} else if (e->parent) {
+		json_t *parent = NULL;
+		const model_entity *pe = record_entity(e->parent);
+		dctx probe = *c;
+		probe.err_fields = NULL;
+		probe.audit_detail = NULL;
+		if (!pe || fetch(&probe, pe, json_integer_value(json_object_get(body, e->parent_field)), 0, &parent)) {
+			dctx_clear(&probe);
+			return dctx_field(c, e->parent_field, &m_ref);
+		}
+		json_object_set(body, "unit_id", json_object_get(parent, "unit_id"));
+		json_decref(parent);
+		merged = json_deep_copy(body);
+	} else {
+		if (!(flags & RECORD_CHECKED_UNIT) &&
+		    !unit_path_in_scope(c, json_integer_value(json_object_get(body, "unit_id")), path, sizeof path))
+			return dctx_field(c, "unit_id", &m_unit);
+		merged = json_deep_copy(body);
+	}
+	if ((rc = check_refs(c, e, body)))
+		goto out;
+	if (e->check) {
+		const char *field = NULL;
+		const msg2 *m = e->check(merged, &field);
+		if (m) {
+			rc = dctx_field(c, field, m);
+			goto out;
+		}
+	}
+	if (!(flags & RECORD_CHECKED_UNIQUE))
+		rc = check_unique(c, e, body, self);
+out:
+	json_decref(merged);
+	return rc;
+}
+
+tx_err record_find_by(dctx *c, const model_entity *e, const char *field, const char *value, int64_t *id,
+                      int *in_scope)
+{
+	*id = 0;
+	*in_scope = 0;
+	const model_field *f = model_field_find(e, field);
+	if (!f || !stored(f) || ((f->flags & FF_SENSITIVE) && !(f->flags & FF_INDEXED)))
+		return TX_EINTERNAL;
+	char norm[256], ctx[96], bx[65];
+	const char *s = value;
+	if (f->norm && !f->norm(value, norm, sizeof norm))
+		s = norm;
+	if (f->flags & FF_INDEXED) {
+		context_of(e, f, ctx, sizeof ctx);
+		crypto_blind_index(c->k, ctx, s, bx);
+		s = bx;
+	}
+	buf sql = BUF_INIT;
+	buf_printf(&sql,
+	           "SELECT t.id, t.unit_path, t.unit_id, t.created_by FROM %s t WHERE t.deleted = 0 AND t.%s%s = ?"
+	           " ORDER BY t.id LIMIT 1",
+	           e->table, f->name, (f->flags & FF_INDEXED) ? "_bidx" : "");
+	store_stmt *st;
+	tx_err rc = store_prepare(c->db, sql.data, &st);
+	buf_free(&sql);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, s);
+	int r = store_step(st);
+	if (r == STORE_ROW) {
+		scope_range sr;
+		scope_range_of(c->a, &sr);
+		const char *path = store_col_text(st, 1);
+		*id = store_col_int(st, 0);
+		*in_scope = path && strcmp(path, sr.lo) >= 0 && strcmp(path, sr.hi) < 0 &&
+		            (!sr.unit_id || store_col_int(st, 2) == sr.unit_id) &&
+		            (!sr.user_id || store_col_int(st, 3) == sr.user_id);
+	}
+	store_finalize(st);
+	return r == STORE_ROW || r == STORE_DONE ? TX_OK : TX_EDB;
+}
+
+tx_err record_each(dctx *c, const model_entity *e, const record_query *q, int clear,
+                   tx_err (*fn)(void *ctx, json_t *row), void *ctx)
+{
+	int64_t after = 0;
+	for (;;) {
+		buf sql = BUF_INIT;
+		params p = {0};
+		select_cols(&sql, e);
+		scope_where(&sql, &p, c->a);
+		tx_err rc = add_filters(c, e, q, &sql, &p);
+		if (rc) {
+			buf_free(&sql);
+			p_free(&p);
+			return rc;
+		}
+		buf_puts(&sql, " AND t.id > ? ORDER BY t.id LIMIT 500");
+		p_int(&p, after);
+		store_stmt *st;
+		rc = store_prepare(c->db, sql.data, &st);
+		buf_free(&sql);
+		if (rc) {
+			p_free(&p);
+			return rc;
+		}
+		p_bind(st, &p);
+		p_free(&p);
+		int s, n = 0;
+		while (!rc && (s = store_step(st)) == STORE_ROW) {
+			json_t *row = row_json(c, e, st, clear);
+			after = store_col_int(st, 0);
+			n++;
+			rc = fn(ctx, row);
+			json_decref(row);
+		}
+		store_finalize(st);
+		if (rc)
+			return rc;
+		if (s != STORE_DONE)
+			return TX_EDB;
+		if (n < 500)
+			return TX_OK;
+	}
 }

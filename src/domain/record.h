@@ -46,4 +46,35 @@ tx_err record_units_moved(store *db, const char *old_path, const char *new_path)
  */
 tx_err record_insert_raw(dctx *c, const model_entity *e, json_t *body, int64_t *id);
 
+/*
+ * The checks record_create (self = 0) or record_update (self = the id)
+ * makes before writing, without writing (import dry runs): the unit or
+ * parent in scope, references in scope, the entity's cross-field check on
+ * the merged record, unique values. `body` must already be valid; for a
+ * new sub-record its parent's "unit_id" is set in body, ready for
+ * record_insert_raw. Flags say what the caller has checked already:
+ * RECORD_CHECKED_UNIT (body's unit_id is in the actor's scope),
+ * RECORD_CHECKED_UNIQUE (no other live record holds body's unique values).
+ */
+enum { RECORD_CHECKED_UNIT = 1 << 0, RECORD_CHECKED_UNIQUE = 1 << 1 };
+tx_err record_check(dctx *c, const model_entity *e, json_t *body, int64_t self, unsigned flags);
+
+/*
+ * The live record whose `field` (a stored, non-sensitive or blind-indexed
+ * field) equals `value` after the field's normalisation, in any scope:
+ * *id = 0 when there is none; *in_scope says whether the actor may see it.
+ */
+tx_err record_find_by(dctx *c, const model_entity *e, const char *field, const char *value, int64_t *id,
+                      int *in_scope);
+
+/*
+ * Every record in scope matching q (q->after and q->limit are ignored), in
+ * id order, read in pages: fn gets each row as record_get shows it, or
+ * with `clear` sensitive values in clear (for an unmasked export; the
+ * caller checks the permission and audits). A non-zero return from fn
+ * stops and is returned.
+ */
+tx_err record_each(dctx *c, const model_entity *e, const record_query *q, int clear,
+                   tx_err (*fn)(void *ctx, json_t *row), void *ctx);
+
 #endif

@@ -47,6 +47,13 @@ tx_err h_record_update(req *r);
 tx_err h_record_delete(req *r);
 tx_err h_record_reveal(req *r);
 
+/* h_transfer.c */
+tx_err h_import_start(req *r);
+tx_err h_import_get(req *r);
+tx_err h_import_commit(req *r);
+tx_err h_export(req *r);
+tx_err h_template(req *r);
+
 /* h_system.c */
 tx_err h_audit_list(req *r);
 tx_err h_meta(req *r);

@@ -41,6 +41,9 @@ typedef struct req {
 	actor actor;
 	int signed_in;
 	dctx dc;
+	const char *upload;      /* R_UPLOAD routes: the raw body (owned by the connection) */
+	size_t upload_len;
+	const char *upload_type; /* its Content-Type */
 
 	/* output */
 	int status;
@@ -49,6 +52,7 @@ typedef struct req {
 	char *raw;        /* non-JSON body (malloc'd), with raw_type */
 	size_t raw_len;
 	const char *raw_type;
+	char *disposition; /* malloc'd Content-Disposition of a raw answer (a download), or NULL */
 } req;
 
 /* A query-string value, or NULL. */

@@ -50,6 +50,13 @@ const struct route routes[] = {
 	{"GET", API "/grid", h_grid, "grid_post:read", 0, NULL, NULL, NULL, "grid", "The work grid: gaps, clerks, staffing"},
 	{"GET", API "/audit", h_audit_list, "audit:read", 0, NULL, NULL, NULL, "audit", "The audit log, newest first"},
 
+	/* Import and export of record entities (before the generic routes, which would take "import" for an id). */
+	{"POST", API "/{entity}/import", h_import_start, ":create", R_ENTITY | R_UPLOAD, NULL, "import", NULL, "transfer", "Upload an .xlsx or .csv file to import (?mode=skip|update|refuse); 202 with the job, whose dry run starts at once"},
+	{"GET", API "/{entity}/export", h_export, ":read", R_ENTITY, NULL, "export", NULL, "transfer", "The records in scope as .xlsx or .csv (?format=, filters as for the list; masked unless unmasked=1 with a reason; audited)"},
+	{"GET", API "/{entity}/template", h_template, ":read", R_ENTITY, NULL, NULL, NULL, "transfer", "The import template (.xlsx): Chinese headers, required ones marked *, and the dictionary values"},
+	{"GET", API "/imports/{id}", h_import_get, NULL, 0, NULL, NULL, NULL, "transfer", "An import job of the caller: status, progress, errors, counts"},
+	{"POST", API "/imports/{id}/commit", h_import_commit, NULL, 0, NULL, NULL, NULL, "transfer", "Write a validated import job in one transaction (409 unless its dry run is ready without errors)"},
+
 	/* Every record entity of the model (person, organisation, grid_post, …); keep these last. */
 	{"GET", API "/{entity}", h_record_list, ":read", R_ENTITY, NULL, NULL, NULL, "records", "Records in scope, filtered and paged"},
 	{"POST", API "/{entity}", h_record_create, ":create", R_ENTITY | R_WRITE | R_CREATE, "*", "create", NULL, "records", "Create a record"},
@@ -147,6 +154,12 @@ json_t *routes_openapi(void)
 			json_object_set_new(op, "parameters", params);
 		else
 			json_decref(params);
+		if (rt->flags & R_UPLOAD)
+			json_object_set_new(op, "requestBody",
+			                    json_pack("{s:b, s:{s:{s:{s:s, s:s}}, s:{s:{s:s, s:s}}}}", "required", 1, "content",
+			                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			                              "schema", "type", "string", "format", "binary", "text/csv", "schema",
+			                              "type", "string", "format", "binary"));
 		if (rt->body) {
 			const model_entity *e = model_entity_find(rt->body);
 			if (e)

@@ -24,6 +24,8 @@ enum route_flags {
 	                        "<entity>:<action>" with the action in .perm (":read"),
 	                        the body is that entity ("*"), the audit action
 	                        "<entity>.<audit>" */
+	R_UPLOAD = 1 << 7,   /* the body is a file (.xlsx or .csv, up to TRANSFER_MAX_UPLOAD
+	                        bytes), handed to the handler as r->upload, not parsed */
 };
 
 struct route {

@@ -41,6 +41,7 @@
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "domain/record.h"
+#include "domain/transfer.h"
 #include "store/store.h"
 
 #if MHD_VERSION < 0x00097002
@@ -65,6 +66,7 @@ struct conn_state {
 	buf body;
 	int too_big;
 	int64_t start_us;
+	size_t limit; /* largest body: body-limit, or TRANSFER_MAX_UPLOAD for R_UPLOAD routes */
 };
 
 static void db_destroy(void *p)
@@ -146,6 +148,33 @@ static void add_common_headers(struct MHD_Response *resp, int api)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 }
 
+/* A download: a raw answer with its Content-Disposition. */
+static MHD_RESULT send_file(struct MHD_Connection *conn, int status, char *data, size_t len, const char *type,
+                            const char *disposition)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(data);
+		return MHD_NO;
+	}
+	add_common_headers(resp, 1);
+	MHD_add_response_header(resp, "Content-Type", type);
+	MHD_add_response_header(resp, "Content-Disposition", disposition);
+	MHD_RESULT ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Routes flagged R_UPLOAD take a file as the body, with a larger limit than JSON. */
+static int upload_route(const char *method, const char *url)
+{
+	req tmp;
+	int known;
+	memset(&tmp, 0, sizeof tmp);
+	const struct route *rt = routes_match(method, url, &tmp, &known);
+	return rt && (rt->flags & R_UPLOAD);
+}
+
 static MHD_RESULT send_buf(struct MHD_Connection *conn, int status, char *data, size_t len, const char *type,
                            int api, const char *cookie, const char *cache)
 {
@@ -184,8 +213,30 @@ static const char *lang_of(struct MHD_Connection *conn)
 	return (al && (al[0] == 'e' || al[0] == 'E') && (al[1] == 'n' || al[1] == 'N')) ? "en" : "zh";
 }
 
-static void client_ip(struct MHD_Connection *conn, char *out, size_t n)
+/*
+ * The client's address: the TCP peer, or — when the server is told it sits
+ * behind its own proxy — the last address that proxy appended to
+ * X-Forwarded-For (earlier entries come from the client and prove nothing).
+ */
+static void client_ip(struct MHD_Connection *conn, int trust_proxy, char *out, size_t n)
 {
+	if (trust_proxy) {
+		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		if (xff) {
+			const char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ')
+				last++;
+			char tmp[64];
+			snprintf(tmp, sizeof tmp, "%s", last);
+			tmp[strcspn(tmp, " ")] = 0;
+			unsigned char bin[16];
+			if (inet_pton(AF_INET, tmp, bin) == 1 || inet_pton(AF_INET6, tmp, bin) == 1) {
+				snprintf(out, n, "%s", tmp);
+				return;
+			}
+		}
+	}
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, n, "?");
 	if (!ci || !ci->client_addr)
@@ -229,7 +280,7 @@ static void audit_denied(req *r, const char *why)
 	                 .ip = r->ip,
 	                 .action = ent ? r->audit_action : r->route->audit,
 	                 .entity = ent ? r->entity->name : r->route->entity,
-	                 .entity_id = r->nparams ? r->params[0] : NULL,
+	                 .entity_id = ent ? (r->nparams > 1 ? r->params[1] : NULL) : (r->nparams ? r->params[0] : NULL),
 	                 .result = "denied",
 	                 .detail = d};
 	if (store_begin(r->dc.db) == TX_OK) {
@@ -308,8 +359,17 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		}
 	}
 
-	/* A body must say it is JSON: a cross-site form cannot send that type. */
-	if (cs->body.len > 0) {
+	/* A file upload must say it is .xlsx or .csv (types a cross-site form cannot send either). */
+	if (rt->flags & R_UPLOAD) {
+		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+		if (!transfer_upload_format(ct))
+			return dctx_fail(&r->dc, TX_EMEDIA, "request.media_type", "请上传 .xlsx 或 .csv 文件",
+			                 "upload an .xlsx or .csv file (Content-Type " TRANSFER_XLSX_TYPE " or text/csv)");
+		r->upload = cs->body.data ? cs->body.data : "";
+		r->upload_len = cs->body.len;
+		r->upload_type = ct;
+	} else if (cs->body.len > 0) {
+		/* A body must say it is JSON: a cross-site form cannot send that type. */
 		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 		if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
 			return dctx_fail(&r->dc, TX_EMEDIA, "request.media_type", "请求体应为 application/json",
@@ -338,7 +398,7 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 			                 r->dc.lang[0] == 'e' ? "some fields are invalid" : "提交的数据有误",
 			                 "some fields are invalid");
 		}
-	} else if (cs->body.len > 0 && !is_safe_method(r->method)) {
+	} else if (cs->body.len > 0 && !is_safe_method(r->method) && !(rt->flags & R_UPLOAD)) {
 		/* A body where none is expected must still be empty JSON at most. */
 		json_t *j = json_loadb(cs->body.data, cs->body.len, 0, NULL);
 		int ok = j && json_is_object(j) && json_object_size(j) == 0;
@@ -362,7 +422,10 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		                 .ip = r->ip,
 		                 .action = ent ? r->audit_action : rt->audit,
 		                 .entity = ent ? r->entity->name : rt->entity,
-		                 .entity_id = r->dc.audit_id[0] ? r->dc.audit_id : (r->nparams ? r->params[r->nparams - 1] : NULL),
+		                 .entity_id = r->dc.audit_id[0]  ? r->dc.audit_id
+		                              : ent && r->nparams > 1 ? r->params[1]
+		                              : !ent && r->nparams   ? r->params[0]
+		                                                     : NULL,
 		                 .result = "ok",
 		                 .detail = r->dc.audit_detail};
 		rc = audit_append(r->dc.db, s->k, &e);
@@ -412,12 +475,16 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 		/* First call: remember the request, answer on a later call (libmicrohttpd answers "Connection: close" otherwise). */
 		cs = xcalloc(1, sizeof *cs);
 		cs->start_us = util_mono_us();
+		/* A file upload may be large, but only from a request that presents a session. */
+		int via_cookie;
+		cs->limit = upload_route(method, url) && find_token(conn, &via_cookie) ? TRANSFER_MAX_UPLOAD
+		                                                                     : (size_t)s->cfg->body_limit;
 		*con_cls = cs;
 		atomic_fetch_add(&s->in_flight, 1);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!cs->too_big && cs->body.len + *upload_size <= (size_t)s->cfg->body_limit)
+		if (!cs->too_big && cs->body.len + *upload_size <= cs->limit)
 			buf_append(&cs->body, upload_data, *upload_size);
 		else {
 			cs->too_big = 1;
@@ -438,7 +505,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 	r.dc.cfg = s->cfg;
 	r.dc.k = s->k;
 	r.dc.lang = lang_of(conn);
-	client_ip(conn, r.ip, sizeof r.ip);
+	client_ip(conn, s->cfg->trust_proxy, r.ip, sizeof r.ip);
 	r.user_agent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
 	int route_index = -2;
 	int api = util_starts_with(url, "/api/") || strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0;
@@ -467,7 +534,11 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 		rc = pipeline(s, &r, cs);
 	}
 
-	if (rc == TX_OK && r.raw) {
+	if (rc == TX_OK && r.raw && r.disposition) {
+		status = r.status ? r.status : 200;
+		ret = send_file(conn, status, r.raw, r.raw_len, r.raw_type, r.disposition);
+		r.raw = NULL;
+	} else if (rc == TX_OK && r.raw) {
 		status = r.status ? r.status : 200;
 		ret = send_buf(conn, status, r.raw, r.raw_len, r.raw_type, 1, NULL, NULL);
 		r.raw = NULL;
@@ -500,6 +571,7 @@ done:;
 	json_decref(r.resp);
 	free(r.set_cookie);
 	free(r.raw);
+	free(r.disposition);
 	dctx_clear(&r.dc);
 	if (r.signed_in)
 		actor_free(&r.actor);
@@ -599,6 +671,8 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++)
 		usleep(10 * 1000);
 	MHD_stop_daemon(d);
+	/* Import jobs running in their own threads stop at their next row (and are marked failed). */
+	transfer_shutdown();
 	pthread_key_delete(s.db_key);
 	log_info("stopped");
 	return TX_OK;

@@ -52,16 +52,19 @@ static const dict_item permission_items[] = {
 	{"person:update", "修改统战对象及其子记录", "update people and their sub-records"},
 	{"person:delete", "删除统战对象", "delete people"},
 	{"person:reveal", "查看敏感个人信息", "reveal sensitive personal data"},
+	{"person:export_unmasked", "导出未脱敏的统战对象数据", "export people unmasked"},
 	{"organisation:read", "查看组织", "read organisations"},
 	{"organisation:create", "新增组织", "add organisations"},
 	{"organisation:update", "修改组织", "update organisations"},
 	{"organisation:delete", "删除组织", "delete organisations"},
 	{"organisation:reveal", "查看组织联系人电话", "reveal organisation contact phones"},
+	{"organisation:export_unmasked", "导出未脱敏的组织数据", "export organisations unmasked"},
 	{"grid_post:read", "查看网格岗位", "read grid posts"},
 	{"grid_post:create", "新增网格岗位", "add grid posts"},
 	{"grid_post:update", "修改网格岗位", "update grid posts"},
 	{"grid_post:delete", "删除网格岗位", "delete grid posts"},
 	{"grid_post:reveal", "查看岗位人员电话", "reveal grid post phones"},
+	{"grid_post:export_unmasked", "导出未脱敏的网格岗位数据", "export grid posts unmasked"},
 };
 
 /*

@@ -106,7 +106,10 @@ static const msg2 *check_value(const model_field *f, json_t *v)
 			return &m_utf8;
 		if (f->type == FT_DICT)
 			return model_dict_item(f->dict, s) ? NULL : &m_dict;
-		if (f->max_len && util_utf8_len(s) > (size_t)f->max_len)
+		/* A normalising check judges the length of what it keeps (" 1101… " is fine). */
+		if (f->max_len && !f->norm && util_utf8_len(s) > (size_t)f->max_len)
+			return &m_too_long;
+		if (f->norm && util_utf8_len(s) > 255)
 			return &m_too_long;
 		if (f->type == FT_TEXT) {
 			if (text_has_control(s))

@@ -15,16 +15,23 @@ int migrate_latest(void)
 	return migrations[migrations_count - 1].version;
 }
 
+/*
+ * Only the commands that change the schema create the bookkeeping table:
+ * a server may run as a database role that cannot create anything.
+ */
+static tx_err ensure_table(store *db)
+{
+	return store_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                      " version INTEGER PRIMARY KEY,"
+	                      " name TEXT NOT NULL,"
+	                      " applied_at BIGINT NOT NULL)");
+}
+
 tx_err migrate_current(store *db, int *version)
 {
-	tx_err rc = store_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	                           " version INTEGER PRIMARY KEY,"
-	                           " name TEXT NOT NULL,"
-	                           " applied_at BIGINT NOT NULL)");
-	if (rc)
-		return rc;
 	int64_t v = 0;
-	rc = store_query_int(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &v);
+	*version = 0;
+	tx_err rc = store_query_int(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &v);
 	*version = (int)v;
 	return rc;
 }
@@ -33,7 +40,9 @@ tx_err migrate_up(store *db, int *applied, char **errmsg)
 {
 	int cur = 0;
 	*applied = 0;
-	tx_err rc = migrate_current(db, &cur);
+	tx_err rc = ensure_table(db);
+	if (!rc)
+		rc = migrate_current(db, &cur);
 	if (rc) {
 		*errmsg = xasprintf("cannot read schema version: %s", store_errmsg(db));
 		return rc;

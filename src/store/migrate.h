@@ -14,7 +14,7 @@
 
 /* Apply every migration not yet applied. *applied counts those run now. */
 tx_err migrate_up(store *db, int *applied, char **errmsg);
-/* The highest applied version (0 for an empty database). */
+/* The highest applied version; an error when the database has no schema yet. */
 tx_err migrate_current(store *db, int *version);
 /* The highest version this binary knows. */
 int migrate_latest(void);

@@ -191,9 +191,41 @@ static const char m2_registry[] =
 	SCOPE_INDEX("grid_post")
 	"CREATE INDEX grid_post_unit ON grid_post(unit_id, kind);";
 
+/*
+ * Import jobs (transfer.c): one row per uploaded file, with its progress,
+ * the first errors found (JSON) and the counts. The file itself is kept
+ * sealed (XChaCha20-Poly1305 under a key derived from the field key) only
+ * until the job ends. At most one job per user is running at a time.
+ */
+static const char m3_import_job[] =
+	"CREATE TABLE import_job ("
+	" id {{ID}},"
+	" entity TEXT NOT NULL,"
+	" user_id {{BIGINT}} NOT NULL REFERENCES app_user(id),"
+	" unit_path {{PATH}} NOT NULL,"
+	" mode TEXT NOT NULL,"
+	" format TEXT NOT NULL,"
+	" lang TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" total_rows {{BIGINT}} NOT NULL DEFAULT 0,"
+	" processed_rows {{BIGINT}} NOT NULL DEFAULT 0,"
+	" error_count {{BIGINT}} NOT NULL DEFAULT 0,"
+	" errors TEXT,"
+	" planned TEXT,"
+	" result TEXT,"
+	" message TEXT,"
+	" file {{BLOB}},"
+	" file_size {{BIGINT}} NOT NULL DEFAULT 0,"
+	" created_at {{BIGINT}} NOT NULL,"
+	" updated_at {{BIGINT}} NOT NULL,"
+	" finished_at {{BIGINT}});"
+	"CREATE INDEX import_job_user ON import_job(user_id, id);"
+	"CREATE UNIQUE INDEX import_job_running ON import_job(user_id) WHERE status IN ('validating', 'committing');";
+
 const struct migration migrations[] = {
 	{1, "core: units, users, roles, sessions, audit", m1_core, m1_sqlite, m1_postgres},
 	{2, "registry: people, sub-records, organisations, memberships, grid posts", m2_registry, NULL, NULL},
+	{3, "import jobs", m3_import_job, NULL, NULL},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -87,6 +87,96 @@ export async function request(method, path, opts = {}) {
   throw err
 }
 
+// Error envelope of a failed fetch Response → ApiError (and the same 401 /
+// password-change redirects as request()).
+async function failure(res, quiet) {
+  let data = null
+  try {
+    const text = await res.text()
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  const env = data && data.error ? data.error : {}
+  const err = new ApiError(res.status, env.code || `http.${res.status}`, env.message || res.statusText, env.fields)
+  if (!quiet) {
+    if (res.status === 401 && handlers.onUnauthorized) handlers.onUnauthorized(err)
+    else if (res.status === 403 && err.code === 'auth.password_change_required' && handlers.onPasswordChange)
+      handlers.onPasswordChange(err)
+  }
+  return err
+}
+
+// The media type of an uploaded file: the browser's, or from the name.
+export function fileType(file) {
+  if (file && file.type) return file.type
+  const name = String((file && file.name) || '').toLowerCase()
+  if (name.endsWith('.xlsx')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+  if (name.endsWith('.csv')) return 'text/csv'
+  return 'application/octet-stream'
+}
+
+// POST a file as the raw request body (Content-Type: the file's type) →
+// parsed JSON. Used by the import wizard.
+export async function upload(path, file, query) {
+  const headers = {
+    Accept: 'application/json',
+    'Accept-Language': language,
+    'X-Tongxin-CSRF': '1',
+    'Content-Type': fileType(file),
+  }
+  let res
+  try {
+    res = await fetch(buildUrl(path, query), { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' })
+  } catch (e) {
+    throw new ApiError(0, 'network', e && e.message ? e.message : 'network error')
+  }
+  if (!res.ok) throw await failure(res)
+  const text = res.status === 204 ? '' : await res.text()
+  try {
+    return text ? JSON.parse(text) : null
+  } catch {
+    return null
+  }
+}
+
+// GET a file (template, export) and hand it to the browser as a download.
+// The name comes from Content-Disposition, else `fallbackName`.
+export async function download(path, query, fallbackName = 'download') {
+  let res
+  try {
+    res = await fetch(buildUrl(path, query), {
+      headers: { 'Accept-Language': language },
+      credentials: 'same-origin',
+      cache: 'no-store',
+    })
+  } catch (e) {
+    throw new ApiError(0, 'network', e && e.message ? e.message : 'network error')
+  }
+  if (!res.ok) throw await failure(res)
+  const blob = await res.blob()
+  let name = fallbackName
+  const cd = res.headers.get('Content-Disposition') || ''
+  const star = /filename\*\s*=\s*(?:UTF-8'[^']*')?([^;]+)/i.exec(cd)
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(cd)
+  try {
+    if (star) name = decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''))
+    else if (plain) name = plain[1].trim()
+  } catch {
+    /* keep the fallback */
+  }
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.rel = 'noopener'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return name
+}
+
 export const api = {
   get: (path, query, opts) => request('GET', path, { ...opts, query }),
   post: (path, body, opts) => request('POST', path, { ...opts, body }),

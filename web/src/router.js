@@ -26,6 +26,35 @@ export const routes = [
         meta: { title: 'menu.home', icon: 'HomeFilled' },
       },
       {
+        path: 'records/:entity',
+        name: 'records',
+        component: () => import('./views/RecordListView.vue'),
+        meta: { perm: (to) => `${to.params.entity}:read`, group: 'work', entityTitle: true },
+      },
+      {
+        path: 'records/:entity/import',
+        name: 'record-import',
+        component: () => import('./views/ImportView.vue'),
+        meta: {
+          perm: (to) => [`${to.params.entity}:import`, `${to.params.entity}:create`],
+          group: 'work',
+          entityTitle: true,
+          sub: 'import.crumb',
+        },
+      },
+      {
+        path: 'records/:entity/:id(\\d+)',
+        name: 'record',
+        component: () => import('./views/RecordDetailView.vue'),
+        meta: { perm: (to) => `${to.params.entity}:read`, group: 'work', entityTitle: true, sub: 'records.detail' },
+      },
+      {
+        path: 'grid',
+        name: 'grid',
+        component: () => import('./views/GridView.vue'),
+        meta: { title: 'menu.grid', perm: 'grid_post:read', group: 'work', icon: 'Share' },
+      },
+      {
         path: 'units',
         name: 'units',
         component: () => import('./views/UnitsView.vue'),
@@ -65,6 +94,14 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 })
 
+// meta.perm: a permission, or a function of the route giving one or a list
+// of which any will do (the record pages: "<entity>:read").
+function allowed(session, to) {
+  let p = to.meta.perm
+  if (typeof p === 'function') p = p(to)
+  return Array.isArray(p) ? p.some((x) => session.can(x)) : session.can(p)
+}
+
 router.beforeEach(async (to) => {
   const session = useSession()
   if (!session.loaded) {
@@ -85,6 +122,6 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: q }
   }
   if (session.mustChangePassword && to.name !== 'password') return { name: 'password' }
-  if (to.meta.perm && !session.can(to.meta.perm)) return { name: 'home' }
+  if (to.meta.perm && !allowed(session, to)) return { name: 'home' }
   return true
 })

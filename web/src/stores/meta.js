@@ -27,6 +27,11 @@ export const useMeta = defineStore('meta', {
   state: () => ({ meta: null, roles: null, loading: null, rolesLoading: null }),
   getters: {
     dicts: (s) => dictsOf(s.meta),
+    entities: (s) => (s.meta && Array.isArray(s.meta.entities) ? s.meta.entities : []),
+    // Top-level record entities (person, organisation, grid_post, …).
+    recordEntities() {
+      return this.entities.filter((e) => e.record && !e.parent)
+    },
   },
   actions: {
     async ensure() {
@@ -62,6 +67,24 @@ export const useMeta = defineStore('meta', {
       if (value === null || value === undefined || value === '') return ''
       const it = this.dictItems(code).find((x) => String(x.value) === String(value))
       return it ? this.itemLabel(it) : String(value)
+    },
+    entity(name) {
+      return this.entities.find((e) => e.name === name) || null
+    },
+    // Record entities whose parent is `name` (person → its sub-records), in model order.
+    subEntities(name) {
+      return this.entities.filter((e) => e.record && e.parent && e.parent.entity === name)
+    },
+    field(entity, name) {
+      const e = typeof entity === 'string' ? this.entity(entity) : entity
+      return (e && (e.fields || []).find((f) => f.name === name)) || null
+    },
+    // Label of an entity, field or anything else with label_zh / label_en.
+    label(x) {
+      if (!x) return ''
+      const en = i18n.global.locale.value === 'en'
+      const s = (en ? x.label_en || x.label_zh : x.label_zh || x.label_en) || x.name || ''
+      return en && s ? s.charAt(0).toUpperCase() + s.slice(1) : s
     },
     roleName(code) {
       const r = (this.roles || []).find((x) => x.code === code)

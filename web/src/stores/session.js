@@ -11,8 +11,12 @@ export const useSession = defineStore('session', {
     permissions: (s) => new Set((s.user && s.user.permissions) || []),
   },
   actions: {
+    // A permission as the server checks it: exact, "<entity>:*" or "*".
     can(perm) {
-      return this.permissions.has(perm)
+      const p = this.permissions
+      if (p.has(perm) || p.has('*')) return true
+      const i = String(perm).indexOf(':')
+      return i > 0 && p.has(perm.slice(0, i) + ':*')
     },
     // Ask the server who we are. 401 → not signed in (no redirect here).
     async load() {

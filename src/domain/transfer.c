@@ -1,0 +1,2034 @@
+/*
+ * transfer.c — import and export of records as .xlsx and .csv (see
+ * transfer.h).
+ *
+ * An import reads the file twice at most per run: once to count the rows
+ * (for progress; skipped when the count is known from the dry run) and
+ * once to handle them. Each data row becomes a JSON body for the record
+ * engine; its problems are gathered per row and reported with the row
+ * number and header text the user sees. Rows are never all held in
+ * memory; only the duplicate keys seen and small caches (units by the
+ * text in the cell, unit names) are.
+ *
+ * Jobs live in table import_job. The uploaded file is kept there sealed
+ * with XChaCha20-Poly1305 under a key derived from the field key (it holds
+ * personal data) until the job ends. Live progress of the jobs this
+ * process runs is kept in a small table in memory (a commit runs in one
+ * transaction, which on SQLite holds the write lock, so its progress
+ * cannot be written to the database meanwhile).
+ */
+#include "domain/transfer.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "auth/audit.h"
+#include "auth/crypto.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/util.h"
+#include "io/csv.h"
+#include "io/xlsx.h"
+
+/* ---- messages ---- */
+
+static const msg2 m_unknown_col = {"无法识别的列名", "unknown column"};
+static const msg2 m_dup_col = {"列重复", "the column appears twice"};
+static const msg2 m_missing_col = {"缺少必填列", "a required column is missing"};
+static const msg2 m_empty = {"文件中没有内容（缺少表头行）", "the file is empty (no header row)"};
+static const msg2 m_no_rows = {"文件中没有数据行", "the file has no data rows"};
+static const msg2 m_int = {"应为整数", "must be a whole number"};
+static const msg2 m_bool = {"应为“是”或“否”", "must be 是/否 (yes/no)"};
+static const msg2 m_dict = {"不是有效的选项（可填代码或名称，见模板“字典”页）",
+                            "not a valid choice (a code or a label, see the template's dictionary sheet)"};
+static const msg2 m_date = {"日期格式应为 YYYY-MM-DD、YYYY/M/D 或 YYYY年M月D日",
+                            "a date is YYYY-MM-DD, YYYY/M/D or YYYY年M月D日"};
+static const msg2 m_unit_nf = {"单位不存在或不在您的管辖范围内", "no such unit within your scope"};
+static const msg2 m_unit_amb = {"单位名称不唯一，请写出上级单位（如 东城街道/和平社区）或填写区划代码",
+                                "the unit name is ambiguous: name its parents (e.g. 东城街道/和平社区) or give its code"};
+static const msg2 m_ref_nf = {"引用的记录不存在或不在您的管辖范围内", "the referenced record does not exist within your scope"};
+static const msg2 m_exists = {"已登记（重复记录按“拒绝”处理）", "already registered (duplicates are refused)"};
+static const msg2 m_exists_out = {"已由您管辖范围以外的单位登记，不能更新", "registered outside your scope; it cannot be updated"};
+static const msg2 m_conflict = {"与已有记录冲突", "conflicts with an existing record"};
+static const msg2 m_mode = {"应为 skip、update 或 refuse", "must be skip, update or refuse"};
+static const msg2 m_reason = {"导出未脱敏数据须填写事由（500 字以内）",
+                              "an unmasked export needs a reason (at most 500 characters)"};
+static const msg2 m_format = {"应为 xlsx 或 csv", "must be xlsx or csv"};
+
+/* ---- small helpers ---- */
+
+static const char *pick(const msg2 *m, const dctx *c)
+{
+	return msg_pick(m, c->lang);
+}
+
+/* The permission "<entity>:<action>", sub-records under their parent's update. */
+static int can(const dctx *c, const model_entity *e, const char *action)
+{
+	char perm[96];
+	const char *base = e->parent ? e->parent : e->name;
+	if (e->parent && strcmp(action, "read") != 0)
+		action = strcmp(action, "export_unmasked") == 0 ? action : "update";
+	snprintf(perm, sizeof perm, "%s:%s", base, action);
+	return c->a && actor_can(c->a, perm);
+}
+
+/* Fields that are columns of import, export and the template. */
+static int io_field(const model_field *f)
+{
+	return !(f->flags & FF_READONLY) && strcmp(f->name, "version") != 0 && f->type != FT_PASSWORD;
+}
+
+/* Which entity an FT_REF field points at (as the record engine sees it). */
+static const char *ref_target(const model_entity *e, const model_field *f)
+{
+	if (e->parent_field && strcmp(f->name, e->parent_field) == 0)
+		return e->parent;
+	if (strcmp(f->name, "organisation_id") == 0 || strcmp(f->name, "parent_org_id") == 0)
+		return "organisation";
+	if (strcmp(f->name, "person_id") == 0)
+		return "person";
+	return NULL;
+}
+
+/* The field duplicates are recognised by: the ID number, the credit code, or the first unique field. */
+static const model_field *dedupe_key(const model_entity *e)
+{
+	if (strcmp(e->name, "organisation") == 0)
+		return model_field_find(e, "credit_code");
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].flags & FF_UNIQUE)
+			return &e->fields[i];
+	return NULL;
+}
+
+static int is_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static int is_space_at(const unsigned char *s, size_t *n)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+		*n = 1;
+		return 1;
+	}
+	if (s[0] == 0xC2 && s[1] == 0xA0) { /* no-break space */
+		*n = 2;
+		return 1;
+	}
+	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) { /* ideographic space */
+		*n = 3;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A cell as the import reads it (new string): spaces trimmed at both ends
+ * (ASCII, no-break and ideographic), full-width digits and letters as ASCII
+ * (with `all`, every full-width ASCII character, e.g. "－" and "／"), and
+ * the apostrophe the CSV export puts before = + - @ taken off again.
+ */
+static char *clean(const char *in, int all)
+{
+	buf b = BUF_INIT;
+	const unsigned char *s = (const unsigned char *)in;
+	while (*s) {
+		if (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD) && s[2] >= 0x80 && s[2] <= 0xBF) {
+			unsigned cp = 0xFF00u + ((unsigned)(s[1] - 0xBC) << 6) + (s[2] & 0x3Fu);
+			if (cp >= 0xFF01 && cp <= 0xFF5E) {
+				char a = (char)(cp - 0xFEE0);
+				if (all || isalnum((unsigned char)a)) {
+					buf_putc(&b, a);
+					s += 3;
+					continue;
+				}
+			}
+		}
+		if (all && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) {
+			buf_putc(&b, ' ');
+			s += 3;
+			continue;
+		}
+		buf_putc(&b, (char)*s++);
+	}
+	char *t = buf_detach(&b);
+	size_t n, start = 0, len = strlen(t);
+	while (start < len && is_space_at((unsigned char *)t + start, &n))
+		start += n;
+	/* Trailing spaces: scan forward, remembering where the last non-space ended. */
+	size_t end = start, i = start;
+	while (i < len) {
+		if (is_space_at((unsigned char *)t + i, &n)) {
+			i += n;
+		} else {
+			i++;
+			while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+				i++;
+			end = i;
+		}
+	}
+	memmove(t, t + start, end - start);
+	t[end - start] = 0;
+	if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
+		memmove(t, t + 1, strlen(t));
+	return t;
+}
+
+/* ---- a small string-keyed hash table ---- */
+
+typedef struct sent {
+	char *key;
+	int64_t v;
+	const msg2 *m;
+	char *s;
+} sent;
+
+typedef struct smap {
+	sent *e;
+	size_t cap, n;
+} smap;
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The entry for key, or NULL; with `create`, a new zeroed entry when missing. */
+static sent *smap_get(smap *m, const char *key, int create)
+{
+	if (create && (m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 64;
+		sent *ne = xcalloc(ncap, sizeof *ne);
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->e[i].key)
+				continue;
+			size_t j = hash_str(m->e[i].key) & (ncap - 1);
+			while (ne[j].key)
+				j = (j + 1) & (ncap - 1);
+			ne[j] = m->e[i];
+		}
+		free(m->e);
+		m->e = ne;
+		m->cap = ncap;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = hash_str(key) & (m->cap - 1);
+	while (m->e[j].key) {
+		if (strcmp(m->e[j].key, key) == 0)
+			return &m->e[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	m->e[j].key = xstrdup(key);
+	m->n++;
+	return &m->e[j];
+}
+
+static void smap_free(smap *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->e[i].key);
+		free(m->e[i].s);
+	}
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- units ---- */
+
+/* A unit's name by id (cached). */
+static const char *unit_name(dctx *c, smap *names, int64_t id)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%" PRId64, id);
+	sent *se = smap_get(names, key, 1);
+	if (se->s)
+		return se->s;
+	store_stmt *st;
+	se->s = xstrdup("");
+	if (store_prepare(c->db, "SELECT name FROM unit WHERE id = ?", &st) == TX_OK) {
+		store_bind_int(st, 1, id);
+		if (store_step(st) == STORE_ROW) {
+			free(se->s);
+			se->s = xstrdup(store_col_text(st, 0));
+		}
+		store_finalize(st);
+	}
+	return se->s;
+}
+
+/* Ids of a materialised path "/1/5/23/" → up to 32 ids. */
+static int path_ids(const char *path, int64_t *ids, int max)
+{
+	int n = 0;
+	for (const char *p = path; *p && n < max;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		ids[n++] = strtoll(p, NULL, 10);
+		while (*p && *p != '/')
+			p++;
+	}
+	return n;
+}
+
+static int path_in_scope(const scope_range *r, const char *path, int64_t unit)
+{
+	return strcmp(path, r->lo) >= 0 && strcmp(path, r->hi) < 0 && (!r->unit_id || unit == r->unit_id);
+}
+
+/*
+ * The unit named in a cell, inside the caller's scope: an id, a 12-digit
+ * division code, or a name with as many of its parents as it takes to be
+ * unique ("和平社区", "东城街道/和平社区", "海岳市/东城街道/和平社区").
+ * Results are cached by the cell's text.
+ */
+static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *text, int64_t *id, tx_err *fatal)
+{
+	sent *se = smap_get(cache, text, 1);
+	if (se->v || se->m) {
+		*id = se->v;
+		return se->m;
+	}
+	scope_range r;
+	scope_range_of(c->a, &r);
+	store_stmt *st;
+	if (is_digits(text)) {
+		int code = strlen(text) == 12;
+		int64_t v = 0;
+		if (!code && (strlen(text) > 15 || util_parse_i64(text, &v))) {
+			se->m = &m_unit_nf;
+			return se->m;
+		}
+		if ((*fatal = store_prepare(c->db, code ? "SELECT id, path FROM unit WHERE code = ?" : "SELECT id, path FROM unit WHERE id = ?",
+		                            &st)))
+			return &m_unit_nf;
+		if (code)
+			store_bind_text(st, 1, text);
+		else
+			store_bind_int(st, 1, v);
+		if (store_step(st) == STORE_ROW && path_in_scope(&r, store_col_text(st, 1), store_col_int(st, 0)))
+			se->v = store_col_int(st, 0);
+		store_finalize(st);
+		if (!se->v)
+			se->m = &m_unit_nf;
+		*id = se->v;
+		return se->m;
+	}
+	/* A name path: the last part is the unit, the others its nearest ancestors. */
+	char *copy = xstrdup(text);
+	char *parts[16];
+	int np = 0;
+	for (char *save = NULL, *tok = strtok_r(copy, "/\\>", &save); tok && np < 16; tok = strtok_r(NULL, "/\\>", &save)) {
+		char *t = clean(tok, 0);
+		if (*t)
+			parts[np++] = t;
+		else
+			free(t);
+	}
+	free(copy);
+	int matches = 0;
+	int64_t found = 0;
+	if (np && !(*fatal = store_prepare(c->db,
+	                                   "SELECT id, path FROM unit WHERE name = ? AND path >= ? AND path < ?"
+	                                   " AND (? = 0 OR id = ?) ORDER BY id LIMIT 100",
+	                                   &st))) {
+		store_bind_text(st, 1, parts[np - 1]);
+		store_bind_text(st, 2, r.lo);
+		store_bind_text(st, 3, r.hi);
+		store_bind_int(st, 4, r.unit_id);
+		store_bind_int(st, 5, r.unit_id);
+		/* Collect candidates first: names are read with other statements. */
+		int64_t cand[100];
+		char *cpath[100];
+		int nc = 0;
+		while (nc < 100 && store_step(st) == STORE_ROW) {
+			cand[nc] = store_col_int(st, 0);
+			cpath[nc++] = xstrdup(store_col_text(st, 1));
+		}
+		store_finalize(st);
+		for (int k = 0; k < nc; k++) {
+			int64_t ids[32];
+			int n = path_ids(cpath[k], ids, 32), ok = n >= np;
+			for (int j = 1; ok && j < np; j++)
+				ok = strcmp(unit_name(c, names, ids[n - 1 - j]), parts[np - 1 - j]) == 0;
+			if (ok) {
+				matches++;
+				found = cand[k];
+			}
+			free(cpath[k]);
+		}
+	}
+	for (int k = 0; k < np; k++)
+		free(parts[k]);
+	if (matches == 1)
+		se->v = found;
+	else
+		se->m = matches ? &m_unit_amb : &m_unit_nf;
+	*id = se->v;
+	return se->m;
+}
+
+/* The names of a unit's path inside the caller's scope, "东城街道/和平社区" (cached by id). */
+static const char *unit_path_text(dctx *c, smap *cache, smap *names, int64_t unit)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%" PRId64, unit);
+	sent *se = smap_get(cache, key, 1);
+	if (se->s)
+		return se->s;
+	char path[256] = "";
+	store_stmt *st;
+	if (store_prepare(c->db, "SELECT path FROM unit WHERE id = ?", &st) == TX_OK) {
+		store_bind_int(st, 1, unit);
+		if (store_step(st) == STORE_ROW)
+			snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+		store_finalize(st);
+	}
+	int64_t ids[32];
+	int n = path_ids(path, ids, 32), from = 0;
+	/* Ancestors above the caller's own unit are outside their scope: start there. */
+	if (c->a->scope != SCOPE_ALL)
+		for (int i = 0; i < n; i++)
+			if (ids[i] == c->a->unit_id)
+				from = i;
+	buf b = BUF_INIT;
+	for (int i = from; i < n; i++)
+		buf_printf(&b, "%s%s", b.len ? "/" : "", unit_name(c, names, ids[i]));
+	se->s = buf_detach(&b);
+	return se->s;
+}
+
+/* ---- values ---- */
+
+/* A dictionary value by code, Chinese or English label, or a code without its leading zeros ("1" → "01"). */
+static const char *dict_value(const char *dict, const char *s)
+{
+	const model_dict *d = model_dict_find(dict);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < d->nitems; i++)
+		if (strcmp(d->items[i].value, s) == 0 || strcmp(d->items[i].label_zh, s) == 0)
+			return d->items[i].value;
+	for (size_t i = 0; i < d->nitems; i++)
+		if (strcasecmp(d->items[i].label_en, s) == 0 || strcasecmp(d->items[i].value, s) == 0)
+			return d->items[i].value;
+	if (is_digits(s) && strlen(s) < 8) {
+		for (size_t i = 0; i < d->nitems; i++) {
+			const char *v = d->items[i].value;
+			size_t lv = strlen(v), ls = strlen(s);
+			if (is_digits(v) && lv > ls && strspn(v, "0") >= lv - ls && strcmp(v + (lv - ls), s) == 0)
+				return v;
+		}
+	}
+	return NULL;
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1800 || y > 2199 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/*
+ * A date as YYYY-MM-DD from "2024-03-05", "2024/3/5", "2024.3.5",
+ * "2024年3月5日", "20240305", a spreadsheet serial ("45356", 1900 system)
+ * or either with a time of day after a space. 0 or -1.
+ */
+static int parse_date(const char *s, char out[11])
+{
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%s", s);
+	char *sp = strchr(tmp, ' ');
+	if (sp)
+		*sp = 0;
+	int y, m, d, n = 0;
+	if (strlen(tmp) == 8 && is_digits(tmp)) {
+		y = (tmp[0] - '0') * 1000 + (tmp[1] - '0') * 100 + (tmp[2] - '0') * 10 + (tmp[3] - '0');
+		m = (tmp[4] - '0') * 10 + (tmp[5] - '0');
+		d = (tmp[6] - '0') * 10 + (tmp[7] - '0');
+	} else if (strspn(tmp, "0123456789.") == strlen(tmp) && strlen(tmp) <= 12 && strchr("123456789", tmp[0]) &&
+	           strlen(tmp) - strcspn(tmp, ".") <= 12 && !strchr(strchr(tmp, '.') ? strchr(tmp, '.') + 1 : "", '.')) {
+		/* A serial day number (a date cell that reached us as a number). */
+		char iso[24];
+		double v = strtod(tmp, NULL);
+		if (v < 1 || v > 109574 || xlsx_serial_date(v, 0, iso)) /* up to 2199-12-31 */
+			return -1;
+		memcpy(out, iso, 10);
+		out[10] = 0;
+		return 0;
+	} else if (sscanf(tmp, "%4d年%2d月%2d%n", &y, &m, &d, &n) == 3) {
+		if (strcmp(tmp + n, "日") != 0 && tmp[n])
+			return -1;
+	} else {
+		char s1, s2;
+		if (sscanf(tmp, "%4d%c%2d%c%2d%n", &y, &s1, &m, &s2, &d, &n) != 5 || tmp[n] || s1 != s2 ||
+		    !strchr("-/.", s1))
+			return -1;
+	}
+	if (!valid_ymd(y, m, d))
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	return 0;
+}
+
+/* ---- one import run ---- */
+
+enum col_kind { COL_NONE, COL_FIELD, COL_IGNORE };
+
+typedef struct xcolumn {
+	enum col_kind kind;
+	const model_field *f;
+	char *header;
+} xcolumn;
+
+typedef struct imp {
+	dctx *c;
+	const model_entity *e;
+	transfer_mode mode;
+	int commit;
+	transfer_report *rep;
+	int counting;
+	int64_t count;
+	int have_header;
+	int64_t header_row;
+	int header_bad;
+	xcolumn *cols;
+	int ncols;
+	const model_field *key;
+	int unique_is_key; /* the key is the entity's only FF_UNIQUE field */
+	smap seen;       /* duplicate key → first row */
+	smap units;      /* unit cell text → id */
+	smap names;      /* unit id → name */
+	tx_err fatal;    /* stop: database error, stopped */
+	int write_failed; /* a write failed: the transaction is lost, stop */
+	int64_t last_progress;
+} imp;
+
+static void report_error(transfer_report *rep, int64_t row, const char *column, const char *value, const char *reason)
+{
+	rep->nerrors++;
+	if (json_array_size(rep->errors) < TRANSFER_MAX_ERRORS)
+		json_array_append_new(rep->errors, json_pack("{s:I, s:s, s:s, s:s}", "row", (json_int_t)row, "column",
+		                                             column ? column : "", "value", value ? value : "", "reason",
+		                                             reason ? reason : ""));
+}
+
+/* The value shown in an error: sensitive values masked. */
+static char *shown(const model_field *f, const char *v)
+{
+	if (!f || !(f->flags & FF_SENSITIVE) || !v || !*v)
+		return xstrdup(v ? v : "");
+	return f->mask == MASK_ID      ? mask_id_number(v)
+	       : f->mask == MASK_PHONE ? mask_phone(v)
+	       : f->mask == MASK_NAME  ? mask_text(v)
+	                               : xstrdup("***");
+}
+
+/* Find a field by a header: Chinese label, then field name, then English label. */
+static const model_field *header_field(const model_entity *e, const char *h)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].label_zh, h) == 0)
+			return &e->fields[i];
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcasecmp(e->fields[i].name, h) == 0)
+			return &e->fields[i];
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcasecmp(e->fields[i].label_en, h) == 0)
+			return &e->fields[i];
+	return NULL;
+}
+
+static void map_header(imp *m, int64_t row, char **cells, int n)
+{
+	dctx *c = m->c;
+	m->have_header = 1;
+	m->header_row = row;
+	m->ncols = n;
+	m->cols = xcalloc((size_t)(n ? n : 1), sizeof(xcolumn));
+	for (int i = 0; i < n; i++) {
+		xcolumn *col = &m->cols[i];
+		char *h = clean(cells[i], 1);
+		/* The template marks required columns with a star. */
+		size_t len = strlen(h);
+		while (len && (h[len - 1] == '*' || h[len - 1] == ' '))
+			h[--len] = 0;
+		size_t lead = strspn(h, "* ");
+		memmove(h, h + lead, strlen(h + lead) + 1);
+		col->header = h;
+		if (!*h)
+			continue;
+		const model_field *f = header_field(m->e, h);
+		if (!f || f->type == FT_PASSWORD) {
+			report_error(m->rep, row, h, h, pick(&m_unknown_col, c));
+			m->header_bad = 1;
+			continue;
+		}
+		if (!io_field(f)) {
+			col->kind = COL_IGNORE;
+			continue;
+		}
+		for (int j = 0; j < i; j++)
+			if (m->cols[j].kind == COL_FIELD && m->cols[j].f == f) {
+				report_error(m->rep, row, h, h, pick(&m_dup_col, c));
+				m->header_bad = 1;
+				f = NULL;
+				break;
+			}
+		if (!f)
+			continue;
+		col->kind = COL_FIELD;
+		col->f = f;
+	}
+	for (size_t k = 0; k < m->e->nfields; k++) {
+		const model_field *f = &m->e->fields[k];
+		if (!(f->flags & FF_REQUIRED) || !io_field(f))
+			continue;
+		int have = 0;
+		for (int i = 0; i < n && !have; i++)
+			have = m->cols[i].kind == COL_FIELD && m->cols[i].f == f;
+		if (!have) {
+			report_error(m->rep, row, f->label_zh, "", pick(&m_missing_col, c));
+			m->header_bad = 1;
+		}
+	}
+}
+
+/* The JSON value of a cleaned, non-empty cell, or NULL with *why. */
+static json_t *convert(imp *m, const model_field *f, const char *v, const msg2 **why)
+{
+	dctx *c = m->c;
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_PASSWORD:
+		return json_string(v);
+	case FT_INT: {
+		char tmp[64];
+		size_t k = 0;
+		for (const char *s = v; *s && k < sizeof tmp - 1; s++)
+			if (*s != ',')
+				tmp[k++] = *s;
+		tmp[k] = 0;
+		/* "12.0" is how a spreadsheet may write 12. */
+		char *dot = strchr(tmp, '.');
+		if (dot && dot[1] && strspn(dot + 1, "0") == strlen(dot + 1))
+			*dot = 0;
+		int64_t iv;
+		if (util_parse_i64(tmp, &iv)) {
+			*why = &m_int;
+			return NULL;
+		}
+		return json_integer(iv);
+	}
+	case FT_BOOL: {
+		static const char *const yes[] = {"是", "true", "1", "yes", "y", "√", "✓"};
+		static const char *const no[] = {"否", "false", "0", "no", "n", "×", "✗"};
+		for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+			if (strcasecmp(v, yes[i]) == 0)
+				return json_true();
+			if (strcasecmp(v, no[i]) == 0)
+				return json_false();
+		}
+		*why = &m_bool;
+		return NULL;
+	}
+	case FT_DICT: {
+		const char *dv = dict_value(f->dict, v);
+		if (!dv) {
+			*why = &m_dict;
+			return NULL;
+		}
+		return json_string(dv);
+	}
+	case FT_LIST: {
+		/* Split on 、 ， ； and their ASCII forms, keeping each separator. */
+		char *parts[64], *seps[64];
+		int np = 0;
+		buf part = BUF_INIT;
+		for (const char *p = v; np < 64; p++) {
+			size_t skip = 0;
+			if (*p == ',' || *p == ';' || *p == 0)
+				skip = *p ? 1 : 0;
+			else if (strncmp(p, "、", 3) == 0 || strncmp(p, "，", 3) == 0 || strncmp(p, "；", 3) == 0)
+				skip = 3;
+			if (*p && !skip) {
+				buf_putc(&part, *p);
+				continue;
+			}
+			parts[np] = buf_detach(&part);
+			seps[np++] = xstrndup(p, skip);
+			if (!*p)
+				break;
+			p += skip - 1;
+		}
+		buf_free(&part);
+		json_t *arr = json_array();
+		/* A label may itself hold a separator ("香港同胞、澳门同胞"): take the longest run that is a value. */
+		for (int i = 0; i < np && arr;) {
+			int took = 0;
+			for (int j = np - 1; j >= i && !took; j--) {
+				buf cand = BUF_INIT;
+				for (int k = i; k <= j; k++)
+					buf_printf(&cand, "%s%s", parts[k], k < j ? seps[k] : "");
+				char *item = clean(cand.data ? cand.data : "", 0);
+				buf_free(&cand);
+				const char *dv = !*item ? "" : f->dict ? dict_value(f->dict, item) : item;
+				if (dv && (j == i || *dv)) {
+					if (*dv)
+						json_array_append_new(arr, json_string(dv));
+					took = 1;
+					i = j + 1;
+				}
+				free(item);
+			}
+			if (!took) {
+				json_decref(arr);
+				arr = NULL;
+				*why = &m_dict;
+			}
+		}
+		for (int i = 0; i < np; i++) {
+			free(parts[i]);
+			free(seps[i]);
+		}
+		return arr;
+	}
+	case FT_DATE: {
+		char d[11];
+		if (parse_date(v, d)) {
+			*why = &m_date;
+			return NULL;
+		}
+		return json_string(d);
+	}
+	case FT_REF: {
+		if (strcmp(f->name, "unit_id") == 0 && !m->e->parent) {
+			int64_t id = 0;
+			*why = resolve_unit(c, &m->units, &m->names, v, &id, &m->fatal);
+			return *why ? NULL : json_integer(id);
+		}
+		int64_t id;
+		if (is_digits(v) && strlen(v) <= 12 && !util_parse_i64(v, &id) && id > 0)
+			return json_integer(id);
+		/* A person by ID number, an organisation by credit code. */
+		const char *target = ref_target(m->e, f);
+		const char *field = !target                              ? NULL
+		                    : strcmp(target, "person") == 0       ? "id_number"
+		                    : strcmp(target, "organisation") == 0 ? "credit_code"
+		                                                          : NULL;
+		const model_entity *te = target ? record_entity(target) : NULL;
+		if (!field || !te) {
+			*why = &m_int;
+			return NULL;
+		}
+		int in_scope = 0;
+		id = 0;
+		tx_err rc = record_find_by(c, te, field, v, &id, &in_scope);
+		if (rc && rc != TX_EINTERNAL)
+			m->fatal = rc;
+		if (!id || !in_scope) {
+			*why = &m_ref_nf;
+			return NULL;
+		}
+		return json_integer(id);
+	}
+	case FT__MAX:
+		break;
+	}
+	*why = &m_int;
+	return NULL;
+}
+
+/* The header of the column of field `name`, or its Chinese label when there is none. */
+static const char *column_of(imp *m, const char *name)
+{
+	for (int i = 0; i < m->ncols; i++)
+		if (m->cols[i].kind == COL_FIELD && strcmp(m->cols[i].f->name, name) == 0)
+			return m->cols[i].header;
+	const model_field *f = model_field_find(m->e, name);
+	return f ? (strcmp(m->c->lang, "en") == 0 ? f->label_en : f->label_zh) : name;
+}
+
+/* Take the error details a record-engine call left in the context. */
+static void take_errors(imp *m, json_t *row_errs, json_t *texts, tx_err rc)
+{
+	dctx *c = m->c;
+	const char *key;
+	json_t *v;
+	if (c->err_fields && json_object_size(c->err_fields)) {
+		json_object_foreach(c->err_fields, key, v)
+		{
+			const model_field *f = model_field_find(m->e, key);
+			char *val = shown(f, json_string_value(json_object_get(texts, key)));
+			json_array_append_new(row_errs, json_pack("{s:s, s:s, s:s}", "column", column_of(m, key), "value", val,
+			                                          "reason", json_string_value(v)));
+			free(val);
+		}
+	} else {
+		const char *msg = c->err_msg[0] ? c->err_msg : pick(rc == TX_ECONFLICT ? &m_conflict : &m_ref_nf, c);
+		json_array_append_new(row_errs, json_pack("{s:s, s:s, s:s}", "column", "", "value", "", "reason", msg));
+	}
+	json_decref(c->err_fields);
+	c->err_fields = NULL;
+	c->err_msg[0] = 0;
+	c->err_code = NULL;
+}
+
+static void row_err(imp *m, json_t *row_errs, const model_field *f, const char *column, const char *value,
+                    const msg2 *why)
+{
+	char *val = shown(f, value);
+	json_array_append_new(row_errs,
+	                      json_pack("{s:s, s:s, s:s}", "column", column, "value", val, "reason", pick(why, m->c)));
+	free(val);
+}
+
+static void process_row(imp *m, int64_t row, char **cells, int n)
+{
+	dctx *c = m->c;
+	json_t *body = json_object(), *texts = json_object(), *bad = json_object(), *errs = json_array();
+	for (int i = 0; i < m->ncols && !m->fatal; i++) {
+		xcolumn *col = &m->cols[i];
+		if (col->kind != COL_FIELD)
+			continue;
+		const model_field *f = col->f;
+		char *v = clean(i < n ? cells[i] : "", f->type != FT_TEXT || f->norm);
+		if (*v) {
+			const msg2 *why = NULL;
+			json_t *jv = convert(m, f, v, &why);
+			json_object_set_new(texts, f->name, json_string(v));
+			if (jv) {
+				json_object_set_new(body, f->name, jv);
+			} else if (!m->fatal) {
+				row_err(m, errs, f, col->header, v, why);
+				json_object_set_new(bad, f->name, json_true());
+			}
+		}
+		free(v);
+	}
+	int64_t existing = 0;
+	int skip = 0;
+	validate_mode vm = VALIDATE_CREATE;
+	/* Duplicates: within the file, then against the registry. */
+	json_t *kv = m->key ? json_object_get(body, m->key->name) : NULL;
+	if (!m->fatal && json_is_string(kv)) {
+		const char *ks = json_string_value(kv);
+		char norm[256];
+		if (!m->key->norm || !m->key->norm(ks, norm, sizeof norm)) {
+			const char *nk = m->key->norm ? norm : ks;
+			sent *se = smap_get(&m->seen, nk, 1);
+			if (se->v) {
+				char reason[160];
+				snprintf(reason, sizeof reason,
+				         strcmp(c->lang, "en") == 0 ? "the same as row %" PRId64 " of the file" : "与文件第 %" PRId64 " 行重复",
+				         se->v);
+				char *val = shown(m->key, ks);
+				json_array_append_new(errs, json_pack("{s:s, s:s, s:s}", "column", column_of(m, m->key->name),
+				                                      "value", val, "reason", reason));
+				free(val);
+			} else {
+				se->v = row;
+				int in_scope = 0;
+				tx_err rc = record_find_by(c, m->e, m->key->name, ks, &existing, &in_scope);
+				if (rc)
+					m->fatal = rc;
+				else if (existing && m->mode == TRANSFER_SKIP)
+					skip = 1;
+				else if (existing && m->mode == TRANSFER_REFUSE)
+					row_err(m, errs, m->key, column_of(m, m->key->name), ks, &m_exists);
+				else if (existing && !in_scope)
+					row_err(m, errs, m->key, column_of(m, m->key->name), ks, &m_exists_out);
+				else if (existing)
+					vm = VALIDATE_UPDATE;
+			}
+		}
+	}
+	if (!m->fatal && !skip) {
+		json_t *fields = NULL;
+		const char *summary = NULL;
+		if (model_validate(m->e, body, vm, c->lang, &fields, &summary)) {
+			const char *key;
+			json_t *v;
+			json_object_foreach(fields, key, v)
+			{
+				if (json_object_get(bad, key))
+					continue;
+				const model_field *f = model_field_find(m->e, key);
+				char *val = shown(f, json_string_value(json_object_get(texts, key)));
+				json_array_append_new(errs, json_pack("{s:s, s:s, s:s}", "column", column_of(m, key), "value", val,
+				                                      "reason", json_string_value(v)));
+				free(val);
+			}
+			json_decref(fields);
+		}
+	}
+	if (!m->fatal && !skip && json_array_size(errs) == 0) {
+		/* The unit was resolved inside the scope; the unique key was looked up above. */
+		unsigned flags = RECORD_CHECKED_UNIT | (m->unique_is_key && json_is_string(kv) ? RECORD_CHECKED_UNIQUE : 0);
+		tx_err rc = record_check(c, m->e, body, vm == VALIDATE_UPDATE ? existing : 0, flags);
+		if (rc == TX_EINVAL || rc == TX_ECONFLICT || rc == TX_ENOTFOUND || rc == TX_EFORBIDDEN)
+			take_errors(m, errs, texts, rc);
+		else if (rc)
+			m->fatal = rc;
+	}
+	if (!m->fatal && json_array_size(errs) == 0) {
+		if (skip)
+			m->rep->skipped++;
+		else if (vm == VALIDATE_UPDATE)
+			m->rep->updated++;
+		else
+			m->rep->created++;
+		/* Write while the whole run is still clean; after a problem, only validate. */
+		if (m->commit && !skip && m->rep->nerrors == 0) {
+			tx_err rc;
+			if (vm == VALIDATE_UPDATE) {
+				json_t *out = NULL;
+				rc = record_update(c, m->e, existing, body, &out);
+				json_decref(out);
+				json_decref(c->audit_detail);
+				c->audit_detail = NULL;
+			} else {
+				int64_t id = 0;
+				rc = record_insert_raw(c, m->e, body, &id);
+			}
+			if (rc == TX_EINVAL || rc == TX_ECONFLICT || rc == TX_ENOTFOUND) {
+				take_errors(m, errs, texts, rc);
+				m->write_failed = 1;
+			} else if (rc) {
+				m->fatal = rc;
+			}
+		}
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(errs, i, e)
+	{
+		report_error(m->rep, row, json_string_value(json_object_get(e, "column")),
+		             json_string_value(json_object_get(e, "value")), json_string_value(json_object_get(e, "reason")));
+	}
+	json_decref(body);
+	json_decref(texts);
+	json_decref(bad);
+	json_decref(errs);
+}
+
+static void progress(imp *m, int force)
+{
+	transfer_report *rep = m->rep;
+	if (!rep->progress)
+		return;
+	int64_t now = util_mono_us();
+	if (force || now - m->last_progress > 200000) {
+		m->last_progress = now;
+		rep->progress(rep->progress_ctx, rep);
+	}
+}
+
+static int on_count(void *ctx, int64_t row, char **cells, int n)
+{
+	(void)row;
+	(void)cells;
+	(void)n;
+	imp *m = ctx;
+	m->count++;
+	return m->rep->stop && atomic_load(m->rep->stop);
+}
+
+static int on_row(void *ctx, int64_t row, char **cells, int n)
+{
+	imp *m = ctx;
+	if (m->rep->stop && atomic_load(m->rep->stop)) {
+		m->fatal = TX_EIO;
+		return 1;
+	}
+	if (!m->have_header) {
+		map_header(m, row, cells, n);
+		return m->header_bad;
+	}
+	process_row(m, row, cells, n);
+	m->rep->processed++;
+	progress(m, 0);
+	return m->fatal || m->write_failed;
+}
+
+static int read_file(const char *format, const void *data, size_t len, sheet_row_fn fn, void *ctx, sheet_err *err)
+{
+	sheet_limits lim = SHEET_LIMITS_DEFAULT;
+	if (strcmp(format, "xlsx") == 0)
+		return xlsx_read(data, len, &lim, fn, ctx, err);
+	return csv_read(data, len, &lim, fn, ctx, err);
+}
+
+void transfer_report_free(transfer_report *rep)
+{
+	json_decref(rep->errors);
+	rep->errors = NULL;
+}
+
+const char *transfer_upload_format(const char *ct)
+{
+	if (!ct)
+		return NULL;
+	size_t n = strcspn(ct, "; ");
+	if (n == strlen(TRANSFER_XLSX_TYPE) && strncasecmp(ct, TRANSFER_XLSX_TYPE, n) == 0)
+		return "xlsx";
+	if ((n == 8 && strncasecmp(ct, "text/csv", 8) == 0) || (n == 15 && strncasecmp(ct, "application/csv", 15) == 0))
+		return "csv";
+	return NULL;
+}
+
+static tx_err audit_import(dctx *c, const model_entity *e, const char *format, transfer_mode mode,
+                           const transfer_report *rep)
+{
+	static const char *const modes[] = {"skip", "update", "refuse"};
+	char action[96], id[32];
+	snprintf(action, sizeof action, "%s.import", e->name);
+	snprintf(id, sizeof id, "%" PRId64, rep->job);
+	json_t *d = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "format", format, "mode", modes[mode], "rows",
+	                      (json_int_t)rep->total, "created", (json_int_t)rep->created, "updated",
+	                      (json_int_t)rep->updated, "skipped", (json_int_t)rep->skipped);
+	if (rep->job)
+		json_object_set_new(d, "job", json_integer(rep->job));
+	audit_entry ae = {.actor_id = c->a->user_id,
+	                  .actor = c->a->username,
+	                  .ip = c->a->ip[0] ? c->a->ip : NULL,
+	                  .action = action,
+	                  .entity = e->name,
+	                  .entity_id = rep->job ? id : NULL,
+	                  .result = "ok",
+	                  .detail = d};
+	tx_err rc = audit_append(c->db, c->k, &ae);
+	json_decref(d);
+	return rc;
+}
+
+tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const void *data, size_t len,
+                    transfer_mode mode, int commit, transfer_report *rep)
+{
+	if (!can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
+	if (!rep->errors)
+		rep->errors = json_array();
+	json_array_clear(rep->errors);
+	rep->processed = rep->created = rep->updated = rep->skipped = rep->nerrors = 0;
+	sheet_err se;
+	imp m = {.c = c, .e = e, .mode = mode, .commit = commit, .rep = rep, .key = dedupe_key(e)};
+	int nunique = 0;
+	for (size_t i = 0; i < e->nfields; i++)
+		nunique += (e->fields[i].flags & FF_UNIQUE) != 0;
+	m.unique_is_key = m.key && (m.key->flags & FF_UNIQUE) && nunique == 1;
+	if (rep->total <= 0) {
+		imp cnt = {.rep = rep, .counting = 1};
+		int r = read_file(format, data, len, on_count, &cnt, &se);
+		if (r < 0) {
+			report_error(rep, se.row, "", "", pick(se.m, c));
+			return TX_OK;
+		}
+		rep->total = cnt.count > 0 ? cnt.count - 1 : 0;
+	}
+	progress(&m, 1);
+	tx_err rc = commit ? store_begin(c->db) : TX_OK;
+	if (rc)
+		return rc;
+	int r = read_file(format, data, len, on_row, &m, &se);
+	if (r < 0)
+		report_error(rep, se.row, "", "", pick(se.m, c));
+	else if (!m.have_header)
+		report_error(rep, 0, "", "", pick(&m_empty, c));
+	else if (!m.header_bad && !m.fatal && rep->processed == 0)
+		report_error(rep, m.header_row, "", "", pick(&m_no_rows, c));
+	rc = m.fatal;
+	if (rc == TX_EIO)
+		dctx_fail(c, TX_EIO, "import.stopped", "服务正在停止，导入已中止", "the server is stopping; the import was stopped");
+	if (commit) {
+		if (!rc && !rep->nerrors) {
+			rc = audit_import(c, e, format, mode, rep);
+			if (!rc && rep->finish)
+				rc = rep->finish(c, rep, rep->finish_ctx);
+			if (!rc)
+				rc = store_commit(c->db);
+		}
+		if (rc || rep->nerrors) {
+			store_rollback(c->db);
+			rep->created = rep->updated = rep->skipped = 0;
+		}
+	}
+	progress(&m, 1);
+	for (int i = 0; i < m.ncols; i++)
+		free(m.cols[i].header);
+	free(m.cols);
+	smap_free(&m.seen);
+	smap_free(&m.units);
+	smap_free(&m.names);
+	return rc;
+}
+
+/* ---- jobs: the sealed file ---- */
+
+static const char FILE_AD[] = "tongxin import_job file v1";
+
+static void file_key(const keys *k, unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
+{
+	crypto_generichash(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, (const unsigned char *)FILE_AD,
+	                   sizeof FILE_AD - 1, k->field, sizeof k->field);
+}
+
+/* nonce || ciphertext || tag, malloc'd. */
+static unsigned char *file_seal(const keys *k, const void *data, size_t len, size_t *out_len)
+{
+	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	file_key(k, key);
+	size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+	unsigned char *out = xmalloc(nb + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+	randombytes_buf(out, nb);
+	unsigned long long clen = 0;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + nb, &clen, data, len, (const unsigned char *)FILE_AD,
+	                                           sizeof FILE_AD - 1, NULL, out, key);
+	sodium_memzero(key, sizeof key);
+	*out_len = nb + (size_t)clen;
+	return out;
+}
+
+static char *file_open(const keys *k, const void *sealed, size_t len, size_t *out_len)
+{
+	size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, ab = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	if (len < nb + ab)
+		return NULL;
+	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	file_key(k, key);
+	char *out = xmalloc(len - nb - ab + 1);
+	unsigned long long mlen = 0;
+	const unsigned char *s = sealed;
+	int bad = crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &mlen, NULL, s + nb, len - nb, (const unsigned char *)FILE_AD,
+	                                                     sizeof FILE_AD - 1, s, key);
+	sodium_memzero(key, sizeof key);
+	if (bad) {
+		free(out);
+		return NULL;
+	}
+	out[mlen] = 0;
+	*out_len = (size_t)mlen;
+	return out;
+}
+
+/* ---- jobs: the workers of this process ---- */
+
+#define STALE_SECONDS 900 /* a running job of another process silent this long has died */
+
+struct live {
+	int used;
+	int64_t job;
+	int64_t processed, total;
+};
+
+static pthread_mutex_t jobs_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t jobs_cv = PTHREAD_COND_INITIALIZER;
+static struct live live[TRANSFER_MAX_WORKERS];
+static atomic_int stopping;
+
+static int slot_reserve(void)
+{
+	int slot = -1;
+	pthread_mutex_lock(&jobs_mu);
+	for (int i = 0; i < TRANSFER_MAX_WORKERS && slot < 0 && !atomic_load(&stopping); i++)
+		if (!live[i].used) {
+			live[i] = (struct live){1, 0, 0, 0};
+			slot = i;
+		}
+	pthread_mutex_unlock(&jobs_mu);
+	return slot;
+}
+
+static void slot_release(int slot)
+{
+	pthread_mutex_lock(&jobs_mu);
+	live[slot].used = 0;
+	live[slot].job = 0;
+	pthread_cond_broadcast(&jobs_cv);
+	pthread_mutex_unlock(&jobs_mu);
+}
+
+static void slot_set(int slot, int64_t job, int64_t processed, int64_t total)
+{
+	pthread_mutex_lock(&jobs_mu);
+	live[slot].job = job;
+	live[slot].processed = processed;
+	live[slot].total = total;
+	pthread_mutex_unlock(&jobs_mu);
+}
+
+/* Is the job running in this process? Its progress then. */
+static int live_find(int64_t job, int64_t *processed, int64_t *total)
+{
+	int found = 0;
+	pthread_mutex_lock(&jobs_mu);
+	for (int i = 0; i < TRANSFER_MAX_WORKERS && !found; i++)
+		if (live[i].used && live[i].job == job) {
+			found = 1;
+			*processed = live[i].processed;
+			*total = live[i].total;
+		}
+	pthread_mutex_unlock(&jobs_mu);
+	return found;
+}
+
+void transfer_shutdown(void)
+{
+	atomic_store(&stopping, 1);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&jobs_mu);
+	for (;;) {
+		int busy = 0;
+		for (int i = 0; i < TRANSFER_MAX_WORKERS; i++)
+			busy |= live[i].used;
+		if (!busy || pthread_cond_timedwait(&jobs_cv, &jobs_mu, &until) != 0)
+			break;
+	}
+	pthread_mutex_unlock(&jobs_mu);
+}
+
+/* ---- jobs: rows ---- */
+
+static const char *const mode_names[] = {"skip", "update", "refuse"};
+
+static int mode_parse(const char *s, transfer_mode *m)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, mode_names[i]) == 0) {
+			*m = (transfer_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+static tx_err job_exec(store *db, const char *sql, const char *text, int64_t id)
+{
+	store_stmt *st;
+	tx_err rc = store_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	int k = 1;
+	if (text)
+		store_bind_text(st, k++, text);
+	store_bind_int(st, k, id);
+	rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+	store_finalize(st);
+	return rc;
+}
+
+/* Running jobs of a user that died with their process are marked failed. */
+static tx_err reap_stale(store *db, int64_t user)
+{
+	store_stmt *st;
+	tx_err rc = store_prepare(db,
+	                          "SELECT id, updated_at FROM import_job WHERE user_id = ?"
+	                          " AND status IN ('validating', 'committing')",
+	                          &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, user);
+	int64_t dead[16];
+	int nd = 0;
+	while (nd < 16 && store_step(st) == STORE_ROW) {
+		int64_t p, t;
+		if (!live_find(store_col_int(st, 0), &p, &t) && store_col_int(st, 1) < util_now() - STALE_SECONDS)
+			dead[nd++] = store_col_int(st, 0);
+	}
+	store_finalize(st);
+	for (int i = 0; i < nd && !rc; i++)
+		rc = job_exec(db,
+		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL WHERE id = ?"
+		              " AND status IN ('validating', 'committing')",
+		              "interrupted", dead[i]);
+	return rc;
+}
+
+static json_t *json_or(const char *text, json_t *dflt)
+{
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+	if (j) {
+		json_decref(dflt);
+		return j;
+	}
+	return dflt;
+}
+
+static tx_err job_json(dctx *c, int64_t id, json_t **out)
+{
+	store_stmt *st;
+	tx_err rc = store_prepare(c->db,
+	                          "SELECT id, entity, mode, format, status, total_rows, processed_rows, error_count, errors,"
+	                          " planned, result, message, created_at, updated_at, finished_at, file_size"
+	                          " FROM import_job WHERE id = ? AND user_id = ?",
+	                          &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	store_bind_int(st, 2, c->a->user_id);
+	int s = store_step(st);
+	if (s != STORE_ROW) {
+		store_finalize(st);
+		if (s != STORE_DONE)
+			return TX_EDB;
+		return dctx_fail(c, TX_ENOTFOUND, "not_found", "导入任务不存在", "no such import job");
+	}
+	char created[32], updated[32], finished[32];
+	util_iso_time(store_col_int(st, 12), created, sizeof created);
+	util_iso_time(store_col_int(st, 13), updated, sizeof updated);
+	int done = !store_col_is_null(st, 14);
+	if (done)
+		util_iso_time(store_col_int(st, 14), finished, sizeof finished);
+	int64_t total = store_col_int(st, 5), processed = store_col_int(st, 6), nerr = store_col_int(st, 7);
+	json_t *errors = json_or(store_col_text(st, 8), json_array());
+	const char *msg = store_col_text(st, 11);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:b, s:o, s:o, s:s, s:s, s:I}", "id",
+	                      (json_int_t)store_col_int(st, 0), "entity", store_col_text(st, 1), "mode",
+	                      store_col_text(st, 2), "format", store_col_text(st, 3), "status", store_col_text(st, 4),
+	                      "total", (json_int_t)total, "processed", (json_int_t)processed, "error_count",
+	                      (json_int_t)nerr, "errors", errors, "errors_truncated",
+	                      nerr > (int64_t)json_array_size(errors), "planned",
+	                      json_or(store_col_text(st, 9), json_object()), "result",
+	                      json_or(store_col_text(st, 10), json_object()), "created_at", created, "updated_at", updated,
+	                      "file_size", (json_int_t)store_col_int(st, 15));
+	json_object_set_new(o, "finished_at", done ? json_string(finished) : json_null());
+	json_object_set_new(o, "message", msg ? json_string(msg) : json_null());
+	store_finalize(st);
+	int64_t lp, lt;
+	if (live_find(id, &lp, &lt)) {
+		json_object_set_new(o, "processed", json_integer(lp));
+		if (lt)
+			json_object_set_new(o, "total", json_integer(lt));
+	}
+	*out = o;
+	return TX_OK;
+}
+
+/* ---- jobs: the worker ---- */
+
+struct wargs {
+	int slot;
+	int64_t job;
+	int commit;
+	config cfg;
+	keys k;
+	char ip[64];
+};
+
+struct wctx {
+	store *db;
+	struct wargs *w;
+	int64_t last_db;
+};
+
+static void on_progress(void *ctx, const transfer_report *rep)
+{
+	struct wctx *x = ctx;
+	slot_set(x->w->slot, x->w->job, rep->processed, rep->total);
+	/* A heartbeat other nodes can see, outside the commit's transaction only. */
+	if (!x->w->commit && util_mono_us() - x->last_db > 1000000) {
+		x->last_db = util_mono_us();
+		store_stmt *st;
+		if (store_prepare(x->db,
+		                  "UPDATE import_job SET processed_rows = ?, total_rows = ?, updated_at = ? WHERE id = ?",
+		                  &st) == TX_OK) {
+			store_bind_int(st, 1, rep->processed);
+			store_bind_int(st, 2, rep->total);
+			store_bind_int(st, 3, util_now());
+			store_bind_int(st, 4, x->w->job);
+			store_step(st);
+			store_finalize(st);
+		}
+	}
+}
+
+/* {created, updated, skipped} of a commit, or {create, update, skip} planned by a dry run. */
+static char *counts_text(const transfer_report *rep, int done)
+{
+	json_t *j = done ? json_pack("{s:I, s:I, s:I}", "created", (json_int_t)rep->created, "updated",
+	                             (json_int_t)rep->updated, "skipped", (json_int_t)rep->skipped)
+	                 : json_pack("{s:I, s:I, s:I}", "create", (json_int_t)rep->created, "update",
+	                             (json_int_t)rep->updated, "skip", (json_int_t)rep->skipped);
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+/* Record the end of a run: status, counts, errors; the file goes unless the job is ready. */
+static tx_err job_finish(store *db, int64_t job, const char *status, const transfer_report *rep, const char *message,
+                         int commit)
+{
+	char *errors = json_dumps(rep->errors ? rep->errors : json_array(), JSON_COMPACT);
+	char *counts = counts_text(rep, commit);
+	int ready = strcmp(status, "ready") == 0;
+	store_stmt *st;
+	tx_err rc = store_prepare(db,
+	                          commit ? "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
+	                                   " errors = ?, result = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL"
+	                                   " WHERE id = ?"
+	                                 : ready ? "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
+	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ? WHERE id = ?"
+	                                         : "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
+	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL"
+	                                           " WHERE id = ?",
+	                          &st);
+	if (!rc) {
+		int64_t now = util_now();
+		store_bind_text(st, 1, status);
+		store_bind_int(st, 2, rep->total);
+		store_bind_int(st, 3, rep->processed);
+		store_bind_int(st, 4, rep->nerrors);
+		store_bind_text(st, 5, errors);
+		store_bind_text(st, 6, counts);
+		store_bind_text(st, 7, message);
+		store_bind_int(st, 8, now);
+		if (ready)
+			store_bind_null(st, 9);
+		else
+			store_bind_int(st, 9, now);
+		store_bind_int(st, 10, job);
+		rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+		store_finalize(st);
+	}
+	free(errors);
+	free(counts);
+	return rc;
+}
+
+static tx_err finish_done(dctx *c, const transfer_report *rep, void *ctx)
+{
+	return job_finish(c->db, *(int64_t *)ctx, "done", rep, NULL, 1);
+}
+
+static void job_run(store *db, struct wargs *w)
+{
+	transfer_report rep = {0};
+	const char *fail_msg = NULL;
+	store_stmt *st;
+	char entity[64] = "", mode_s[16] = "skip", format[8] = "csv", lang[4] = "zh";
+	int64_t user = 0;
+	char *file = NULL;
+	size_t flen = 0;
+	actor a;
+	int have_actor = 0;
+	if (store_prepare(db,
+	                  "SELECT entity, user_id, mode, format, lang, file, total_rows FROM import_job WHERE id = ?",
+	                  &st) == TX_OK) {
+		store_bind_int(st, 1, w->job);
+		if (store_step(st) == STORE_ROW) {
+			snprintf(entity, sizeof entity, "%s", store_col_text(st, 0));
+			user = store_col_int(st, 1);
+			snprintf(mode_s, sizeof mode_s, "%s", store_col_text(st, 2));
+			snprintf(format, sizeof format, "%s", store_col_text(st, 3));
+			snprintf(lang, sizeof lang, "%s", store_col_text(st, 4));
+			size_t blen = 0;
+			const void *blob = store_col_blob(st, 5, &blen);
+			if (blob)
+				file = file_open(&w->k, blob, blen, &flen);
+			if (w->commit)
+				rep.total = store_col_int(st, 6);
+		}
+		store_finalize(st);
+	}
+	const model_entity *e = record_entity(entity);
+	transfer_mode mode = TRANSFER_SKIP;
+	mode_parse(mode_s, &mode);
+	if (!e || !file) {
+		fail_msg = "the uploaded file could not be read";
+	} else if (actor_load(db, user, &a) != TX_OK) {
+		fail_msg = "the account is no longer active";
+	} else {
+		have_actor = 1;
+		snprintf(a.ip, sizeof a.ip, "%s", w->ip);
+		dctx c = {.db = db, .a = &a, .k = &w->k, .cfg = &w->cfg, .lang = strcmp(lang, "en") == 0 ? "en" : "zh"};
+		struct wctx x = {db, w, util_mono_us()};
+		rep.progress = on_progress;
+		rep.progress_ctx = &x;
+		rep.stop = &stopping;
+		rep.job = w->job;
+		if (w->commit) {
+			rep.finish = finish_done;
+			rep.finish_ctx = &w->job;
+		}
+		tx_err rc = transfer_run(&c, e, format, file, flen, mode, w->commit, &rep);
+		if (rc) {
+			fail_msg = c.err_msg[0] ? c.err_msg : "internal error; see the server log";
+			if (rc != TX_EFORBIDDEN && rc != TX_EIO)
+				log_error("import job %" PRId64 " failed: %s (%s)", w->job, err_text(rc), store_errmsg(db));
+		}
+		if (rc || rep.nerrors || !w->commit) {
+			const char *status = !rc && !rep.nerrors ? "ready" : "failed";
+			if (job_finish(db, w->job, status, &rep, rc ? fail_msg : NULL, w->commit))
+				log_error("import job %" PRId64 ": could not record its end: %s", w->job, store_errmsg(db));
+		}
+		dctx_clear(&c);
+		fail_msg = NULL;
+	}
+	if (fail_msg && job_finish(db, w->job, "failed", &rep, fail_msg, w->commit))
+		log_error("import job %" PRId64 ": could not record its end: %s", w->job, store_errmsg(db));
+	if (have_actor)
+		actor_free(&a);
+	if (file) {
+		sodium_memzero(file, flen);
+		free(file);
+	}
+	transfer_report_free(&rep);
+}
+
+static void *worker(void *arg)
+{
+	struct wargs *w = arg;
+	store *db = NULL;
+	char *err = NULL;
+	if (store_open(w->cfg.db, &db, &err) == TX_OK) {
+		job_run(db, w);
+		store_close(db);
+	} else {
+		log_error("import job %" PRId64 ": cannot open the database: %s", w->job, err ? err : "?");
+		free(err);
+	}
+	keys_wipe(&w->k);
+	int slot = w->slot;
+	free(w);
+	slot_release(slot);
+	return NULL;
+}
+
+static tx_err start_worker(dctx *c, int slot, int64_t job, int commit)
+{
+	struct wargs *w = xcalloc(1, sizeof *w);
+	w->slot = slot;
+	w->job = job;
+	w->commit = commit;
+	w->cfg = *c->cfg;
+	w->k = *c->k;
+	snprintf(w->ip, sizeof w->ip, "%s", c->a->ip);
+	slot_set(slot, job, 0, 0);
+	pthread_t t;
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	int bad = pthread_create(&t, &at, worker, w);
+	pthread_attr_destroy(&at);
+	if (bad) {
+		keys_wipe(&w->k);
+		free(w);
+		slot_release(slot);
+		job_exec(c->db, "UPDATE import_job SET status = 'failed', message = ?, file = NULL WHERE id = ?",
+		         "could not start a worker", job);
+		return dctx_fail(c, TX_ETHROTTLE, "throttled", "服务器繁忙，请稍后再试", "the server is busy; try again later");
+	}
+	return TX_OK;
+}
+
+static tx_err busy(dctx *c)
+{
+	return dctx_fail(c, TX_ETHROTTLE, "throttled", "导入任务过多，请稍后再试", "too many imports are running; try again later");
+}
+
+tx_err transfer_import_start(dctx *c, const model_entity *e, const char *mode_s, const char *content_type,
+                             const void *data, size_t len, json_t **job)
+{
+	transfer_mode mode = TRANSFER_SKIP;
+	if (mode_s && mode_parse(mode_s, &mode))
+		return dctx_field(c, "mode", &m_mode);
+	const char *format = transfer_upload_format(content_type);
+	if (!format)
+		return dctx_fail(c, TX_EMEDIA, "request.media_type", "请上传 .xlsx 或 .csv 文件", "upload an .xlsx or .csv file");
+	if (len == 0)
+		return dctx_fail(c, TX_EINVAL, "validation.failed", "文件为空", "the file is empty");
+	if (len > TRANSFER_MAX_UPLOAD)
+		return dctx_fail(c, TX_ETOOBIG, "request.too_large", "文件过大", "the file is too large");
+	if (!can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
+	int slot = slot_reserve();
+	if (slot < 0)
+		return busy(c);
+	size_t slen = 0;
+	unsigned char *sealed = file_seal(c->k, data, len, &slen);
+	int64_t now = util_now(), id = 0;
+	tx_err rc = store_begin(c->db);
+	if (!rc)
+		rc = reap_stale(c->db, c->a->user_id);
+	/* A new upload replaces the caller's dry runs waiting for a commit; old jobs are dropped after a week. */
+	if (!rc)
+		rc = job_exec(c->db,
+		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, finished_at = updated_at"
+		              " WHERE user_id = ? AND status = 'ready'",
+		              "superseded", c->a->user_id);
+	/* Anyone's dry runs left uncommitted for a day lose their file. */
+	store_stmt *st;
+	if (!rc && !(rc = store_prepare(c->db,
+	                                "UPDATE import_job SET status = 'failed', message = 'expired', file = NULL,"
+	                                " finished_at = ? WHERE status = 'ready' AND updated_at < ?",
+	                                &st))) {
+		store_bind_int(st, 1, now);
+		store_bind_int(st, 2, now - 86400);
+		rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+		store_finalize(st);
+	}
+	if (!rc && !(rc = store_prepare(c->db, "DELETE FROM import_job WHERE user_id = ? AND created_at < ?"
+	                                       " AND status IN ('done', 'failed')",
+	                                &st))) {
+		store_bind_int(st, 1, c->a->user_id);
+		store_bind_int(st, 2, now - 7 * 86400);
+		rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+		store_finalize(st);
+	}
+	if (!rc && !(rc = store_prepare(c->db,
+	                                "INSERT INTO import_job (entity, user_id, unit_path, mode, format, lang, status, file,"
+	                                " file_size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'validating', ?, ?, ?, ?)"
+	                                " RETURNING id",
+	                                &st))) {
+		store_bind_text(st, 1, e->name);
+		store_bind_int(st, 2, c->a->user_id);
+		store_bind_text(st, 3, c->a->unit_path);
+		store_bind_text(st, 4, mode_names[mode]);
+		store_bind_text(st, 5, format);
+		store_bind_text(st, 6, c->lang && strcmp(c->lang, "en") == 0 ? "en" : "zh");
+		store_bind_blob(st, 7, sealed, slen);
+		store_bind_int(st, 8, (int64_t)len);
+		store_bind_int(st, 9, now);
+		store_bind_int(st, 10, now);
+		int s = store_step(st);
+		if (s == STORE_ROW)
+			id = store_col_int(st, 0);
+		while (s == STORE_ROW)
+			s = store_step(st);
+		store_finalize(st);
+		rc = s == STORE_DONE ? TX_OK : s == -TX_ECONFLICT ? TX_ECONFLICT : TX_EDB;
+	}
+	free(sealed);
+	if (!rc)
+		rc = store_commit(c->db);
+	if (rc) {
+		store_rollback(c->db);
+		slot_release(slot);
+		if (rc == TX_ECONFLICT)
+			return dctx_fail(c, TX_ECONFLICT, "import.busy", "您已有一个正在进行的导入任务，请等待其完成",
+			                 "you have an import running; wait for it to finish");
+		return rc;
+	}
+	if ((rc = start_worker(c, slot, id, 0)))
+		return rc;
+	return job_json(c, id, job);
+}
+
+tx_err transfer_import_get(dctx *c, int64_t id, json_t **job)
+{
+	tx_err rc = reap_stale(c->db, c->a->user_id);
+	return rc ? rc : job_json(c, id, job);
+}
+
+tx_err transfer_import_commit(dctx *c, int64_t id, json_t **job)
+{
+	json_t *cur = NULL;
+	tx_err rc = job_json(c, id, &cur);
+	if (rc)
+		return rc;
+	char status[16];
+	snprintf(status, sizeof status, "%s", json_string_value(json_object_get(cur, "status")));
+	const model_entity *e = record_entity(json_string_value(json_object_get(cur, "entity")));
+	transfer_mode mode = TRANSFER_SKIP;
+	mode_parse(json_string_value(json_object_get(cur, "mode")), &mode);
+	int64_t nerr = json_integer_value(json_object_get(cur, "error_count"));
+	json_decref(cur);
+	if (strcmp(status, "validating") == 0 || strcmp(status, "committing") == 0)
+		return dctx_fail(c, TX_ECONFLICT, "import.not_ready", "导入任务尚未校验完成", "the import is still being checked");
+	if (strcmp(status, "done") == 0)
+		return dctx_fail(c, TX_ECONFLICT, "import.done", "该导入任务已完成", "this import is already done");
+	if (strcmp(status, "ready") != 0 || nerr)
+		return dctx_fail(c, TX_ECONFLICT, "import.has_errors", "校验未通过的导入任务不能提交，请修改文件后重新上传",
+		                 "an import whose check found problems cannot be committed; fix the file and upload it again");
+	if (!e || !can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
+	int slot = slot_reserve();
+	if (slot < 0)
+		return busy(c);
+	store_stmt *st;
+	if ((rc = store_prepare(c->db,
+	                        "UPDATE import_job SET status = 'committing', processed_rows = 0, updated_at = ?"
+	                        " WHERE id = ? AND user_id = ? AND status = 'ready'",
+	                        &st))) {
+		slot_release(slot);
+		return rc;
+	}
+	store_bind_int(st, 1, util_now());
+	store_bind_int(st, 2, id);
+	store_bind_int(st, 3, c->a->user_id);
+	int s = store_step(st);
+	store_finalize(st);
+	if (s != STORE_DONE || store_changes(c->db) != 1) {
+		slot_release(slot);
+		if (s == STORE_DONE || s == -TX_ECONFLICT)
+			return dctx_fail(c, TX_ECONFLICT, "import.busy", "该导入任务正在处理或您已有其他导入任务在进行",
+			                 "this import is being handled, or you have another import running");
+		return TX_EDB;
+	}
+	if ((rc = start_worker(c, slot, id, 1)))
+		return rc;
+	return job_json(c, id, job);
+}
+
+/* ---- export and template ---- */
+
+void transfer_file_free(transfer_file *f)
+{
+	free(f->data);
+	free(f->name);
+	free(f->ascii_name);
+	memset(f, 0, sizeof *f);
+}
+
+typedef struct exp {
+	dctx *c;
+	const model_entity *e;
+	int csv;
+	buf out;
+	xlsx_writer *w;
+	int64_t rows;
+	smap paths, names;
+	const model_field **cols;
+	int ncols;
+} exp;
+
+static const char *EMPTY = "";
+
+/* A cell of the export for field f of a row (new string). */
+static char *export_cell(exp *x, const model_field *f, json_t *v, int *number)
+{
+	*number = 0;
+	if (!v || json_is_null(v))
+		return xstrdup(EMPTY);
+	if (strcmp(f->name, "unit_id") == 0 && json_is_integer(v))
+		return xstrdup(unit_path_text(x->c, &x->paths, &x->names, json_integer_value(v)));
+	switch (f->type) {
+	case FT_INT:
+	case FT_REF:
+		*number = 1;
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case FT_BOOL:
+		return xstrdup(json_is_true(v) ? "是" : "否");
+	case FT_DICT: {
+		const dict_item *it = json_is_string(v) ? model_dict_item(f->dict, json_string_value(v)) : NULL;
+		return xstrdup(it ? it->label_zh : json_is_string(v) ? json_string_value(v) : EMPTY);
+	}
+	case FT_LIST: {
+		buf b = BUF_INIT;
+		size_t i;
+		json_t *it;
+		json_array_foreach(v, i, it)
+		{
+			const char *s = json_string_value(it);
+			const dict_item *di = f->dict && s ? model_dict_item(f->dict, s) : NULL;
+			buf_printf(&b, "%s%s", i ? "、" : "", di ? di->label_zh : s ? s : "");
+		}
+		return buf_detach(&b);
+	}
+	default:
+		return xstrdup(json_is_string(v) ? json_string_value(v) : EMPTY);
+	}
+}
+
+static tx_err export_row(void *ctx, json_t *row)
+{
+	exp *x = ctx;
+	if (++x->rows > TRANSFER_MAX_EXPORT)
+		return dctx_fail(x->c, TX_ETOOBIG, "export.too_large", "导出的记录过多，请缩小筛选范围",
+		                 "too many records to export; narrow the filters");
+	int n = x->ncols + 1;
+	char **cells = xcalloc((size_t)n, sizeof(char *));
+	xlsx_cell *xc = xcalloc((size_t)n, sizeof(xlsx_cell));
+	cells[0] = xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(row, "id")));
+	xc[0].number = 1;
+	for (int i = 0; i < x->ncols; i++)
+		cells[i + 1] = export_cell(x, x->cols[i], json_object_get(row, x->cols[i]->name), &xc[i + 1].number);
+	tx_err rc = TX_OK;
+	if (x->csv) {
+		csv_write_row(&x->out, (const char *const *)cells, n);
+	} else {
+		for (int i = 0; i < n; i++)
+			xc[i].text = cells[i];
+		if (xlsx_writer_row(x->w, xc, n, 0))
+			rc = TX_EIO;
+	}
+	for (int i = 0; i < n; i++)
+		free(cells[i]);
+	free(cells);
+	free(xc);
+	return rc;
+}
+
+/* The import columns of an entity (fields in model order). */
+static int io_columns(const model_entity *e, const model_field ***out)
+{
+	const model_field **cols = xcalloc(e->nfields + 1, sizeof *cols);
+	int n = 0;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (io_field(&e->fields[i]))
+			cols[n++] = &e->fields[i];
+	*out = cols;
+	return n;
+}
+
+/* Widths from the headers; columns of codes typed as digits (ID numbers, phones) formatted as text. */
+static void widths_for(xlsx_writer *w, const char *const *headers, const model_field *const *cols, int n)
+{
+	double *wd = xcalloc((size_t)n, sizeof(double));
+	unsigned char *text = xcalloc((size_t)n, 1);
+	for (int i = 0; i < n; i++) {
+		size_t cp = util_utf8_len(headers[i]);
+		wd[i] = cp * 2.2 + 4 < 12 ? 12 : cp * 2.2 + 4;
+		text[i] = cols && cols[i] && cols[i]->type == FT_TEXT && cols[i]->norm;
+		if (text[i] && wd[i] < 22)
+			wd[i] = 22;
+	}
+	xlsx_writer_widths(w, wd, text, n);
+	free(wd);
+	free(text);
+}
+
+/* File names: "统战对象_20261126.xlsx" and the ASCII "person_20261126.xlsx". */
+static void file_names(transfer_file *out, const model_entity *e, const char *ext)
+{
+	char date[16];
+	time_t t = (time_t)(util_now() + 8 * 3600); /* China Standard Time */
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof date, "%Y%m%d", &tm);
+	out->name = xasprintf("%s_%s.%s", e->label_zh, date, ext);
+	out->ascii_name = xasprintf("%s_%s.%s", e->name, date, ext);
+}
+
+static tx_err audit_export(dctx *c, const model_entity *e, const char *result, json_t *detail)
+{
+	char action[96];
+	snprintf(action, sizeof action, "%s.export", e->name);
+	audit_entry ae = {.actor_id = c->a->user_id,
+	                  .actor = c->a->username,
+	                  .ip = c->a->ip[0] ? c->a->ip : NULL,
+	                  .action = action,
+	                  .entity = e->name,
+	                  .entity_id = NULL,
+	                  .result = result,
+	                  .detail = detail};
+	tx_err rc = store_begin(c->db);
+	if (!rc)
+		rc = audit_append(c->db, c->k, &ae);
+	if (!rc)
+		rc = store_commit(c->db);
+	if (rc)
+		store_rollback(c->db);
+	return rc;
+}
+
+tx_err transfer_export(dctx *c, const model_entity *e, const record_query *q, const char *format, int unmasked,
+                       const char *reason, transfer_file *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!format || !*format)
+		format = "xlsx";
+	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
+		return dctx_field(c, "format", &m_format);
+	char *why = NULL;
+	if (unmasked) {
+		if (!can(c, e, "export_unmasked")) {
+			json_t *d = json_pack("{s:s, s:b}", "reason", "permission", "masked", 0);
+			tx_err arc = audit_export(c, e, "denied", d);
+			json_decref(d);
+			if (arc)
+				return arc;
+			return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有导出未脱敏数据的权限",
+			                 "you are not allowed to export unmasked data");
+		}
+		why = reason ? clean(reason, 0) : xstrdup("");
+		if (!*why || util_utf8_len(why) > 500 || !util_utf8_valid(why, strlen(why))) {
+			free(why);
+			return dctx_field(c, "reason", &m_reason);
+		}
+	}
+	exp x = {.c = c, .e = e, .csv = strcmp(format, "csv") == 0};
+	x.ncols = io_columns(e, &x.cols);
+	const char **headers = xcalloc((size_t)x.ncols + 1, sizeof(char *));
+	headers[0] = "编号";
+	for (int i = 0; i < x.ncols; i++)
+		headers[i + 1] = x.cols[i]->label_zh;
+	tx_err rc = TX_OK;
+	if (x.csv) {
+		csv_write_bom(&x.out);
+		csv_write_row(&x.out, headers, x.ncols + 1);
+	} else {
+		x.w = xlsx_writer_new();
+		xlsx_cell *hc = xcalloc((size_t)x.ncols + 1, sizeof(xlsx_cell));
+		for (int i = 0; i <= x.ncols; i++)
+			hc[i].text = headers[i];
+		if (!x.w || xlsx_writer_sheet(x.w, e->label_zh)) {
+			rc = TX_EIO;
+		} else {
+			{
+				const model_field **wc = xcalloc((size_t)x.ncols + 1, sizeof *wc);
+				memcpy(wc + 1, x.cols, sizeof *wc * (size_t)x.ncols);
+				widths_for(x.w, headers, wc, x.ncols + 1);
+				free(wc);
+			}
+			if (xlsx_writer_row(x.w, hc, x.ncols + 1, 1))
+				rc = TX_EIO;
+		}
+		free(hc);
+	}
+	if (!rc)
+		rc = record_each(c, e, q, unmasked, export_row, &x);
+	if (!rc && !x.csv) {
+		if (xlsx_writer_finish(x.w, &out->data, &out->len))
+			rc = TX_EIO;
+		x.w = NULL;
+	} else if (!rc) {
+		out->len = x.out.len;
+		out->data = buf_detach(&x.out);
+	}
+	xlsx_writer_free(x.w);
+	buf_free(&x.out);
+	free(headers);
+	free(x.cols);
+	smap_free(&x.paths);
+	smap_free(&x.names);
+	if (!rc) {
+		json_t *d = json_pack("{s:I, s:b, s:s}", "rows", (json_int_t)x.rows, "masked", !unmasked, "format", format);
+		if (why)
+			json_object_set_new(d, "reason", json_string(why));
+		if (q->unit)
+			json_object_set_new(d, "unit", json_integer(q->unit));
+		if (q->q && *q->q)
+			json_object_set_new(d, "q", json_string(q->q));
+		if (q->parent_id)
+			json_object_set_new(d, "parent", json_integer(q->parent_id));
+		if (q->filters && json_object_size(q->filters))
+			json_object_set(d, "filters", q->filters);
+		/* No file leaves without its audit entry. */
+		rc = audit_export(c, e, "ok", d);
+		json_decref(d);
+	}
+	free(why);
+	if (rc) {
+		transfer_file_free(out);
+		return rc;
+	}
+	out->type = x.csv ? "text/csv; charset=utf-8" : TRANSFER_XLSX_TYPE;
+	file_names(out, e, format);
+	return TX_OK;
+}
+
+tx_err transfer_template(dctx *c, const model_entity *e, transfer_file *out)
+{
+	memset(out, 0, sizeof *out);
+	const model_field **cols;
+	int n = io_columns(e, &cols);
+	xlsx_writer *w = xlsx_writer_new();
+	tx_err rc = w ? TX_OK : TX_EIO;
+	char **headers = xcalloc((size_t)n + 1, sizeof(char *));
+	xlsx_cell *hc = xcalloc((size_t)n + 1, sizeof(xlsx_cell));
+	for (int i = 0; i < n; i++) {
+		headers[i] = xasprintf("%s%s", cols[i]->label_zh, (cols[i]->flags & FF_REQUIRED) ? "*" : "");
+		hc[i].text = headers[i];
+	}
+	if (!rc && (xlsx_writer_sheet(w, e->label_zh) == 0)) {
+		widths_for(w, (const char *const *)headers, cols, n);
+		if (xlsx_writer_row(w, hc, n, 1))
+			rc = TX_EIO;
+	} else {
+		rc = TX_EIO;
+	}
+	/* The dictionary values of the coded columns. */
+	if (!rc && xlsx_writer_sheet(w, "字典") == 0) {
+		const char *h[] = {"列", "代码", "名称", "English"};
+		xlsx_cell row[4] = {{h[0], 0}, {h[1], 0}, {h[2], 0}, {h[3], 0}};
+		static const double wd[] = {24, 12, 36, 36};
+		xlsx_writer_widths(w, wd, NULL, 4);
+		xlsx_writer_row(w, row, 4, 1);
+		for (int i = 0; i < n && !rc; i++) {
+			const model_field *f = cols[i];
+			if (f->type == FT_BOOL) {
+				xlsx_cell r1[4] = {{f->label_zh, 0}, {"是", 0}, {"是", 0}, {"yes", 0}};
+				xlsx_cell r2[4] = {{f->label_zh, 0}, {"否", 0}, {"否", 0}, {"no", 0}};
+				if (xlsx_writer_row(w, r1, 4, 0) || xlsx_writer_row(w, r2, 4, 0))
+					rc = TX_EIO;
+				continue;
+			}
+			const model_dict *d = f->dict ? model_dict_find(f->dict) : NULL;
+			for (size_t k = 0; d && k < d->nitems && !rc; k++) {
+				xlsx_cell r[4] = {{f->label_zh, 0}, {d->items[k].value, 0}, {d->items[k].label_zh, 0},
+				                  {d->items[k].label_en, 0}};
+				if (xlsx_writer_row(w, r, 4, 0))
+					rc = TX_EIO;
+			}
+		}
+	} else if (!rc) {
+		rc = TX_EIO;
+	}
+	/* How to fill it in. */
+	if (!rc && xlsx_writer_sheet(w, "填写说明") == 0) {
+		static const char *const notes[] = {
+			"第一页第一行是表头，请勿修改列名；带 * 的列必须填写。数据从第二行开始，空行会被跳过。",
+			"代码类的列（如民族、政治面貌）可填代码或名称，见“字典”页；多个类别用顿号“、”或逗号分隔。",
+			"是/否类的列填“是”或“否”。日期填 2024-03-05、2024/3/5 或 2024年3月5日，也可用日期格式的单元格。",
+			"管理单位填单位名称（不唯一时写出上级单位，如 东城街道/和平社区）、12 位区划代码或单位编号，且须在您的管辖范围内。",
+			"人员列填人员编号或公民身份号码；组织列填组织编号或统一社会信用代码。",
+			"身份证号码、电话等长数字请设置为文本格式，以免被表格软件改写。",
+			"导入时先整体校验，有任何错误都不会写入；校验通过后确认导入，全部写入或全部不写入。",
+			"身份证号码（组织为统一社会信用代码）已存在时，按您选择的方式跳过、更新或拒绝。",
+		};
+		static const double wd[] = {120};
+		xlsx_writer_widths(w, wd, NULL, 1);
+		for (size_t i = 0; i < sizeof notes / sizeof notes[0] && !rc; i++) {
+			xlsx_cell r[1] = {{notes[i], 0}};
+			if (xlsx_writer_row(w, r, 1, 0))
+				rc = TX_EIO;
+		}
+	} else if (!rc) {
+		rc = TX_EIO;
+	}
+	if (!rc) {
+		if (xlsx_writer_finish(w, &out->data, &out->len))
+			rc = TX_EIO;
+		w = NULL;
+	}
+	xlsx_writer_free(w);
+	for (int i = 0; i < n; i++)
+		free(headers[i]);
+	free(headers);
+	free(hc);
+	free(cols);
+	if (rc)
+		return rc;
+	out->type = TRANSFER_XLSX_TYPE;
+	out->name = xasprintf("%s_导入模板.xlsx", e->label_zh);
+	out->ascii_name = xasprintf("%s_template.xlsx", e->name);
+	return TX_OK;
+}
