@@ -18,6 +18,13 @@ struct builtin_role {
 	const char *perms; /* space-separated */
 };
 
+/*
+ * The everyday permissions on a record entity. Built-in roles list their
+ * permissions one by one (no "entity:*"), so that a stronger permission
+ * added later — such as export_unmasked — is never granted by accident.
+ */
+#define RECORD_PERMS(e) e ":read " e ":create " e ":update " e ":delete " e ":reveal"
+
 static const struct builtin_role builtin_roles[] = {
 	{"sysadmin", "系统管理员", "system administrator", "all",
 	 "unit:read unit:create unit:update unit:delete user:read user:create user:update user:delete role:read"},
@@ -25,10 +32,12 @@ static const struct builtin_role builtin_roles[] = {
 	 "user:read user:unlock user:grant role:read role:write"},
 	{"auditor", "审计管理员", "auditor", "all", "audit:read"},
 	{"dept_staff", "统战部工作人员", "department staff", "subtree",
-	 "unit:read unit:create unit:update unit:delete user:read role:read person:* organisation:* grid_post:*"
+	 "unit:read unit:create unit:update unit:delete user:read role:read " RECORD_PERMS("person") " "
+	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post")
 	 " person:export_unmasked organisation:export_unmasked grid_post:export_unmasked"},
 	{"town_officer", "镇街统战干事", "town officer", "subtree",
-	 "unit:read unit:create unit:update user:read user:update person:* organisation:* grid_post:*"},
+	 "unit:read unit:create unit:update user:read user:update " RECORD_PERMS("person") " "
+	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post")},
 	{"village_liaison", "村居联络员", "village liaison", "unit", "unit:read person:read person:create grid_post:read"},
 	{"dept_liaison", "部门联络人", "department liaison", "unit", "unit:read"},
 	{"leader", "市领导", "leader", "subtree", "unit:read user:read person:read organisation:read grid_post:read"},

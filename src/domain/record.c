@@ -438,73 +438,72 @@ tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const
 		    ((g->flags & FF_SENSITIVE) && !(g->flags & FF_INDEXED)))
 			return dctx_field(c, "group", &m_filter);
 	}
-	/* A list field counts each value separately; the others group in SQL. */
+	/*
+	 * One scan whatever the grouping: a plain field groups in SQL; a list
+	 * field or a blind-indexed one sums one CASE per dictionary value.
+	 */
 	const model_dict *d = g && g->dict ? model_dict_find(g->dict) : NULL;
-	size_t rounds = g && (g->type == FT_LIST || (g->flags & FF_SENSITIVE)) && d ? d->nitems : 1;
-	json_t *counts = json_object();
-	int64_t total = 0;
-	tx_err rc = TX_OK;
-	for (size_t round = 0; round < rounds && !rc; round++) {
-		buf sql = BUF_INIT;
-		params p = {0};
-		int grouped = g && !(g->type == FT_LIST || (g->flags & FF_SENSITIVE));
-		if (grouped)
-			buf_printf(&sql, "SELECT t.%s, COUNT(*) FROM %s t", g->name, e->table);
-		else
-			buf_printf(&sql, "SELECT '', COUNT(*) FROM %s t", e->table);
-		scope_where(&sql, &p, c->a);
-		rc = add_filters(c, e, q, &sql, &p);
-		if (!rc && g && !grouped) {
+	int per_value = g && d && (g->type == FT_LIST || (g->flags & FF_SENSITIVE));
+	buf sql = BUF_INIT;
+	params p = {0};
+	if (!g) {
+		buf_puts(&sql, "SELECT COUNT(*)");
+	} else if (per_value) {
+		buf_puts(&sql, "SELECT COUNT(*)");
+		for (size_t i = 0; i < d->nitems; i++) {
 			if (g->flags & FF_SENSITIVE) {
 				char ctx[96], bidx[65];
 				context_of(e, g, ctx, sizeof ctx);
-				crypto_blind_index(c->k, ctx, d->items[round].value, bidx);
-				buf_printf(&sql, " AND t.%s_bidx = ?", g->name);
+				crypto_blind_index(c->k, ctx, d->items[i].value, bidx);
+				buf_printf(&sql, ", SUM(CASE WHEN t.%s_bidx = ? THEN 1 ELSE 0 END)", g->name);
 				p_text(&p, bidx);
 			} else {
-				char *like = xasprintf("%%,%s,%%", d->items[round].value);
-				buf_printf(&sql, " AND t.%s LIKE ?", g->name);
+				char *like = xasprintf("%%,%s,%%", d->items[i].value);
+				buf_printf(&sql, ", SUM(CASE WHEN t.%s LIKE ? THEN 1 ELSE 0 END)", g->name);
 				p_text(&p, like);
 				free(like);
 			}
 		}
-		if (!rc && grouped)
-			buf_printf(&sql, " GROUP BY t.%s", g->name);
-		store_stmt *st;
-		if (!rc && !(rc = store_prepare(c->db, sql.data, &st))) {
-			p_bind(st, &p);
-			int s;
-			while ((s = store_step(st)) == STORE_ROW) {
-				int64_t n = store_col_int(st, 1);
-				const char *key = !g ? "total"
-				                  : !grouped ? d->items[round].value
-				                  : store_col_is_null(st, 0) ? "" : store_col_text(st, 0);
-				if (grouped && g->type == FT_BOOL)
-					key = store_col_int(st, 0) ? "true" : "false";
-				if (n)
-					json_object_set_new(counts, key, json_integer(n));
-				total += n;
-			}
-			store_finalize(st);
-			if (s < 0)
-				rc = TX_EDB;
-		}
-		buf_free(&sql);
-		p_free(&p);
+	} else {
+		buf_printf(&sql, "SELECT t.%s, COUNT(*)", g->name);
 	}
+	buf_printf(&sql, " FROM %s t", e->table);
+	scope_where(&sql, &p, c->a);
+	tx_err rc = add_filters(c, e, q, &sql, &p);
+	if (!rc && g && !per_value)
+		buf_printf(&sql, " GROUP BY t.%s", g->name);
+	json_t *counts = json_object();
+	int64_t total = 0;
+	store_stmt *st;
+	if (!rc && !(rc = store_prepare(c->db, sql.data, &st))) {
+		p_bind(st, &p);
+		int s;
+		while ((s = store_step(st)) == STORE_ROW) {
+			if (!g || per_value) {
+				total = store_col_int(st, 0);
+				for (size_t i = 0; per_value && i < d->nitems; i++)
+					if (store_col_int(st, (int)i + 1))
+						json_object_set_new(counts, d->items[i].value, json_integer(store_col_int(st, (int)i + 1)));
+				continue;
+			}
+			int64_t n = store_col_int(st, 1);
+			const char *key = store_col_is_null(st, 0) ? "" : store_col_text(st, 0);
+			if (g->type == FT_BOOL)
+				key = store_col_int(st, 0) ? "true" : "false";
+			json_object_set_new(counts, key, json_integer(n));
+			total += n;
+		}
+		store_finalize(st);
+		if (s < 0)
+			rc = TX_EDB;
+	}
+	buf_free(&sql);
+	p_free(&p);
 	if (rc) {
 		json_decref(counts);
 		return rc;
 	}
-	*out = json_pack("{s:o, s:I}", "counts", counts, "total", (json_int_t)(g && g->type == FT_LIST ? -1 : total));
-	if (g && g->type == FT_LIST) {
-		/* The total of a list field is the number of records, not of values. */
-		json_t *t = NULL;
-		if (record_count(c, e, q, NULL, &t) == TX_OK) {
-			json_object_set(*out, "total", json_object_get(t, "total"));
-			json_decref(t);
-		}
-	}
+	*out = json_pack("{s:o, s:I}", "counts", counts, "total", (json_int_t)total);
 	return TX_OK;
 }
 

@@ -455,35 +455,49 @@ static int valid_ymd(int y, int m, int d)
 	return d <= days[m - 1] + (m == 2 && leap);
 }
 
+/* Digits with at most one decimal point ("45356", "45356.5"). */
+static int is_decimal(const char *s)
+{
+	int dots = 0, digits = 0;
+	for (; *s; s++) {
+		if (*s == '.')
+			dots++;
+		else if (*s >= '0' && *s <= '9')
+			digits++;
+		else
+			return 0;
+	}
+	return digits && dots <= 1;
+}
+
 /*
  * A date as YYYY-MM-DD from "2024-03-05", "2024/3/5", "2024.3.5",
- * "2024年3月5日", "20240305", a spreadsheet serial ("45356", 1900 system)
- * or either with a time of day after a space. 0 or -1.
+ * "2024年3月5日", "20240305", a spreadsheet serial ("45356", 1900 system),
+ * any of them followed by a time of day after a space or "T". 0 or -1.
  */
 static int parse_date(const char *s, char out[11])
 {
 	char tmp[64];
 	snprintf(tmp, sizeof tmp, "%s", s);
-	char *sp = strchr(tmp, ' ');
-	if (sp)
-		*sp = 0;
+	char *cut = strpbrk(tmp, " T");
+	if (cut)
+		*cut = 0;
 	int y, m, d, n = 0;
 	if (strlen(tmp) == 8 && is_digits(tmp)) {
 		y = (tmp[0] - '0') * 1000 + (tmp[1] - '0') * 100 + (tmp[2] - '0') * 10 + (tmp[3] - '0');
 		m = (tmp[4] - '0') * 10 + (tmp[5] - '0');
 		d = (tmp[6] - '0') * 10 + (tmp[7] - '0');
-	} else if (strspn(tmp, "0123456789.") == strlen(tmp) && strlen(tmp) <= 12 && strchr("123456789", tmp[0]) &&
-	           strlen(tmp) - strcspn(tmp, ".") <= 12 && !strchr(strchr(tmp, '.') ? strchr(tmp, '.') + 1 : "", '.')) {
-		/* A serial day number (a date cell that reached us as a number). */
+	} else if (is_decimal(tmp) && strlen(tmp) <= 16) {
+		/* A serial day number: a date cell that reached us as a number. Up to 2199-12-31. */
 		char iso[24];
 		double v = strtod(tmp, NULL);
-		if (v < 1 || v > 109574 || xlsx_serial_date(v, 0, iso)) /* up to 2199-12-31 */
+		if (v < 1 || v > 109574 || xlsx_serial_date(v, 0, iso))
 			return -1;
 		memcpy(out, iso, 10);
 		out[10] = 0;
 		return 0;
 	} else if (sscanf(tmp, "%4d年%2d月%2d%n", &y, &m, &d, &n) == 3) {
-		if (strcmp(tmp + n, "日") != 0 && tmp[n])
+		if (tmp[n] && strcmp(tmp + n, "日") != 0)
 			return -1;
 	} else {
 		char s1, s2;

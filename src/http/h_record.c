@@ -50,7 +50,8 @@ tx_err h_record_count(req *r)
 	tx_err rc = read_query(r, &q);
 	if (rc)
 		return rc;
-	rc = record_count(&r->dc, r->entity, &q, req_query(r, "group"), &r->resp);
+	const char *group = req_query(r, "group");
+	rc = record_count(&r->dc, r->entity, &q, group && *group ? group : NULL, &r->resp);
 	json_decref(q.filters);
 	return rc;
 }
