@@ -32,11 +32,11 @@ static const struct builtin_role builtin_roles[] = {
 	 "user:read user:unlock user:grant role:read role:write"},
 	{"auditor", "审计管理员", "auditor", "all", "audit:read"},
 	{"dept_staff", "统战部工作人员", "department staff", "subtree",
-	 "unit:read unit:create unit:update unit:delete user:read role:read " RECORD_PERMS("person") " "
+	 "unit:read unit:create unit:update unit:delete user:read role:read dict:write " RECORD_PERMS("person") " "
 	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post")
 	 " person:export_unmasked organisation:export_unmasked grid_post:export_unmasked"},
 	{"town_officer", "镇街统战干事", "town officer", "subtree",
-	 "unit:read unit:create unit:update user:read user:update " RECORD_PERMS("person") " "
+	 "unit:read unit:create unit:update user:read user:update dict:write " RECORD_PERMS("person") " "
 	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post")},
 	{"village_liaison", "村居联络员", "village liaison", "unit", "unit:read person:read person:create grid_post:read"},
 	{"dept_liaison", "部门联络人", "department liaison", "unit", "unit:read"},

@@ -21,6 +21,8 @@ static const char *const init_extra[] = {"password-stdin", "name", "code", "kind
 static const char *const demo_extra[] = {"password", "people", NULL};
 static const char *const user_add_extra[] = {"username", "name", "unit", "role", "password-stdin", NULL};
 static const char *const user_passwd_extra[] = {"password-stdin", NULL};
+static const char *const gen_extra[] = {"size", "people", "orgs", "password", "batch", "seed", NULL};
+int cmd_gen(const struct command *cmd, config *cfg, int argc, char **argv); /* cmd_gen.c */
 
 /* clang-format off */
 static const struct command commands[] = {
@@ -40,6 +42,15 @@ static const struct command commands[] = {
 	 "parties, chambers), N people on record (default 30000) with organisations and the grid's posts\n"
 	 "(a few gaps on purpose), and one account per role. Without --password a random one is made.\n"
 	 "The sign-ins are printed and kept in <db>.logins (mode 0600). Demo data only: never in production."},
+	{"gen", NULL, cmd_gen, "--size county|province [--people N] [--orgs N] [--password P] [--batch N] [--seed N]",
+	 "generate benchmark data (a county's organisations, or a whole province) and time it", SG_DB, gen_extra,
+	 "--size county tops up a demo database (`tongxin demo`) with enterprises to --orgs organisations\n"
+	 "(default 2000). --size province builds a fictional province in a new database: 16 cities, ~140\n"
+	 "counties, ~1,800 towns, ~70,000 villages, --people people (default 5000000) with memberships,\n"
+	 "political arrangements, organisations and the grid's posts, and the accounts staff, city1, county1,\n"
+	 "town1 and admin (sign-ins printed and kept in <db>.logins). Every record is checked against the model\n"
+	 "and written by the record engine (sealed fields, blind indexes), --batch rows per transaction\n"
+	 "(default 50000). The same --seed gives the same data. Benchmarks only: never in production."},
 	{"user", "add", cmd_user, "--username U --name NAME --unit ID --role ROLE [--password-stdin]",
 	 "add a user (the password must be changed at first sign-in)", SG_DB, user_add_extra, NULL},
 	{"user", "passwd", cmd_user, "USERNAME [--password-stdin]", "set a user's password (must be changed at next sign-in)",

@@ -772,6 +772,7 @@ static json_t *convert(imp *m, const model_field *f, const char *v, const msg2 *
 		}
 		return json_integer(id);
 	}
+	case FT_OBJECTS: /* not a record field type */
 	case FT__MAX:
 		break;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/grid.h"
+#include "domain/photo.h"
 #include "domain/record.h"
 #include "http/handlers.h"
 
@@ -99,4 +100,29 @@ tx_err h_grid(req *r)
 	if (u && (util_parse_i64(u, &unit) || unit <= 0))
 		return dctx_fail(&r->dc, TX_EINVAL, "validation.failed", "参数应为正整数", "ids must be positive integers");
 	return grid_report(&r->dc, unit, &r->resp);
+}
+
+tx_err h_photo_get(req *r)
+{
+	const char *type;
+	tx_err rc = photo_get(&r->dc, req_id(r, 0), &r->raw, &r->raw_len, &type);
+	if (!rc)
+		r->raw_type = type;
+	return rc;
+}
+
+tx_err h_photo_put(req *r)
+{
+	tx_err rc = photo_put(&r->dc, req_id(r, 0), r->upload, r->upload_len);
+	if (!rc)
+		r->status = 204;
+	return rc;
+}
+
+tx_err h_photo_delete(req *r)
+{
+	tx_err rc = photo_delete(&r->dc, req_id(r, 0));
+	if (!rc)
+		r->status = 204;
+	return rc;
 }

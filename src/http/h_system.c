@@ -7,6 +7,7 @@
 #include "auth/audit.h"
 #include "base/buf.h"
 #include "base/util.h"
+#include "domain/dict.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "http/routes.h"
@@ -43,7 +44,7 @@ tx_err h_audit_list(req *r)
 tx_err h_meta(req *r)
 {
 	r->resp = model_meta_json();
-	return TX_OK;
+	return dict_local_meta(r->dc.db, json_object_get(r->resp, "dictionaries"));
 }
 
 tx_err h_openapi(req *r)

@@ -39,6 +39,9 @@ tx_err h_role_delete(req *r);
 
 /* h_record.c */
 tx_err h_grid(req *r);
+tx_err h_photo_get(req *r);
+tx_err h_photo_put(req *r);
+tx_err h_photo_delete(req *r);
 tx_err h_record_list(req *r);
 tx_err h_record_count(req *r);
 tx_err h_record_get(req *r);
@@ -53,6 +56,12 @@ tx_err h_import_get(req *r);
 tx_err h_import_commit(req *r);
 tx_err h_export(req *r);
 tx_err h_template(req *r);
+
+/* h_dict.c */
+tx_err h_dict_list(req *r);
+tx_err h_dict_create(req *r);
+tx_err h_dict_update(req *r);
+tx_err h_dict_delete(req *r);
 
 /* h_system.c */
 tx_err h_audit_list(req *r);

@@ -47,10 +47,17 @@ const struct route routes[] = {
 	{"PATCH", API "/roles/{code}", h_role_update, "role:write", R_WRITE, "role", "role.update", "role", "roles", "Update a role"},
 	{"DELETE", API "/roles/{code}", h_role_delete, "role:write", R_WRITE, NULL, "role.delete", "role", "roles", "Delete a role"},
 
+	{"GET", API "/dicts", h_dict_list, NULL, 0, NULL, NULL, NULL, "model", "Every dictionary, built-in and local"},
+	{"POST", API "/dicts", h_dict_create, "dict:write", R_WRITE | R_CREATE, "local_dict", "dict.create", "dict", "model", "Add a local dictionary"},
+	{"PATCH", API "/dicts/{code}", h_dict_update, "dict:write", R_WRITE, "local_dict", "dict.update", "dict", "model", "Change a local dictionary (items are replaced)"},
+	{"DELETE", API "/dicts/{code}", h_dict_delete, "dict:write", R_WRITE, NULL, "dict.delete", "dict", "model", "Delete a local dictionary"},
 	{"GET", API "/grid", h_grid, "grid_post:read", 0, NULL, NULL, NULL, "grid", "The work grid: gaps, clerks, staffing"},
 	{"GET", API "/audit", h_audit_list, "audit:read", 0, NULL, NULL, NULL, "audit", "The audit log, newest first"},
 
 	/* Import and export of record entities (before the generic routes, which would take "import" for an id). */
+	{"GET", API "/person/{id}/photo", h_photo_get, "person:read", 0, NULL, NULL, NULL, "records", "A person's photo (JPEG or PNG)"},
+	{"PUT", API "/person/{id}/photo", h_photo_put, "person:update", R_WRITE | R_UPLOAD | R_IMAGE, NULL, "person.photo", "person", "records", "Set a person's photo: the raw image as the body (image/jpeg or image/png, at most 2 MiB)"},
+	{"DELETE", API "/person/{id}/photo", h_photo_delete, "person:update", R_WRITE, NULL, "person.photo_delete", "person", "records", "Remove a person's photo"},
 	{"POST", API "/{entity}/import", h_import_start, ":create", R_ENTITY | R_UPLOAD, NULL, "import", NULL, "transfer", "Upload an .xlsx or .csv file to import (?mode=skip|update|refuse); 202 with the job, whose dry run starts at once"},
 	{"GET", API "/{entity}/export", h_export, ":read", R_ENTITY, NULL, "export", NULL, "transfer", "The records in scope as .xlsx or .csv (?format=, filters as for the list; masked unless unmasked=1 with a reason; audited)"},
 	{"GET", API "/{entity}/template", h_template, ":read", R_ENTITY, NULL, NULL, NULL, "transfer", "The import template (.xlsx): Chinese headers, required ones marked *, and the dictionary values"},

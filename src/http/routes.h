@@ -26,6 +26,7 @@ enum route_flags {
 	                        "<entity>.<audit>" */
 	R_UPLOAD = 1 << 7,   /* the body is a file (.xlsx or .csv, up to TRANSFER_MAX_UPLOAD
 	                        bytes), handed to the handler as r->upload, not parsed */
+	R_IMAGE = 1 << 8,    /* with R_UPLOAD: the body is a JPEG or PNG image (≤ 2 MiB) */
 };
 
 struct route {

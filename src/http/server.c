@@ -40,6 +40,7 @@
 #include "http/assets.h"
 #include "http/metrics.h"
 #include "http/routes.h"
+#include "domain/photo.h"
 #include "domain/record.h"
 #include "domain/transfer.h"
 #include "store/store.h"
@@ -166,13 +167,15 @@ static MHD_RESULT send_file(struct MHD_Connection *conn, int status, char *data,
 }
 
 /* Routes flagged R_UPLOAD take a file as the body, with a larger limit than JSON. */
-static int upload_route(const char *method, const char *url)
+static size_t upload_limit(const char *method, const char *url)
 {
 	req tmp;
 	int known;
 	memset(&tmp, 0, sizeof tmp);
 	const struct route *rt = routes_match(method, url, &tmp, &known);
-	return rt && (rt->flags & R_UPLOAD);
+	if (!rt || !(rt->flags & R_UPLOAD))
+		return 0;
+	return (rt->flags & R_IMAGE) ? PHOTO_MAX_BYTES : TRANSFER_MAX_UPLOAD;
 }
 
 static MHD_RESULT send_buf(struct MHD_Connection *conn, int status, char *data, size_t len, const char *type,
@@ -360,7 +363,15 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 	}
 
 	/* A file upload must say it is .xlsx or .csv (types a cross-site form cannot send either). */
-	if (rt->flags & R_UPLOAD) {
+	if (rt->flags & R_IMAGE) {
+		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+		if (!ct || (strncasecmp(ct, "image/jpeg", 10) != 0 && strncasecmp(ct, "image/png", 9) != 0))
+			return dctx_fail(&r->dc, TX_EMEDIA, "request.media_type", "请上传 JPEG 或 PNG 图片",
+			                 "upload a JPEG or PNG image (Content-Type image/jpeg or image/png)");
+		r->upload = cs->body.data ? cs->body.data : "";
+		r->upload_len = cs->body.len;
+		r->upload_type = ct;
+	} else if (rt->flags & R_UPLOAD) {
 		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 		if (!transfer_upload_format(ct))
 			return dctx_fail(&r->dc, TX_EMEDIA, "request.media_type", "请上传 .xlsx 或 .csv 文件",
@@ -477,8 +488,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 		cs->start_us = util_mono_us();
 		/* A file upload may be large, but only from a request that presents a session. */
 		int via_cookie;
-		cs->limit = upload_route(method, url) && find_token(conn, &via_cookie) ? TRANSFER_MAX_UPLOAD
-		                                                                     : (size_t)s->cfg->body_limit;
+		size_t up = upload_limit(method, url);
+		cs->limit = up && find_token(conn, &via_cookie) ? up : (size_t)s->cfg->body_limit;
 		*con_cls = cs;
 		atomic_fetch_add(&s->in_flight, 1);
 		return MHD_YES;

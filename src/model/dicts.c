@@ -47,6 +47,7 @@ static const dict_item permission_items[] = {
 	{"role:read", "查看角色", "read roles"},
 	{"role:write", "管理角色", "manage roles"},
 	{"audit:read", "查看审计日志", "read the audit log"},
+	{"dict:write", "维护本地字典", "maintain local dictionaries"},
 	{"person:read", "查看统战对象", "read people"},
 	{"person:create", "新增统战对象", "add people"},
 	{"person:update", "修改统战对象及其子记录", "update people and their sub-records"},

@@ -98,6 +98,17 @@ static const model_field reveal_fields[] = {
 	{"reason", FT_TEXT, "查看事由", "reason", FF_REQUIRED, 200, 0, 0, 0, 0},
 };
 
+static const model_field local_dict_fields[] = {
+	{"code", FT_TEXT, "字典代码", "code", FF_REQUIRED | FF_CREATE, 32, 0, check_username, 0, 0},
+	{"name_zh", FT_TEXT, "字典名称", "name (Chinese)", FF_REQUIRED, 32, 0, 0, 0, 0},
+	{"name_en", FT_TEXT, "英文名称", "name (English)", 0, 64, 0, 0, 0, 0},
+	{"unit_id", FT_REF, "所属单位", "owning unit", FF_CREATE, 0, 0, 0, 0, 0},
+	{"items", FT_OBJECTS, "字典项", "items", FF_REQUIRED, 500, 0, 0, 0, 0},
+};
+
+static const model_entity local_dict_form = {"local_dict", "本地字典", "local dictionary", ENTITY_FORM,
+                                             local_dict_fields, N(local_dict_fields), NULL, NULL, NULL, NULL};
+
 static const model_entity reveal_form = {"reveal", "查看敏感信息", "reveal a sensitive value", ENTITY_FORM,
                                          reveal_fields, N(reveal_fields), NULL, NULL, NULL, NULL};
 
@@ -109,7 +120,7 @@ extern const model_entity person_entity, arrangement_entity, realpost_entity, tr
 const model_entity *const model_entities[] = {
 	&unit_entity,         &user_entity,         &role_entity,        &login_form,
 	&password_change_form, &password_reset_form, &unit_move_form,     &user_roles_form,
-	&reveal_form,         &person_entity,       &arrangement_entity, &realpost_entity,
+	&reveal_form,         &local_dict_form,     &person_entity,       &arrangement_entity, &realpost_entity,
 	&training_entity,     &temppost_entity,     &rotation_entity,    &resume_entity,
 	&award_entity,        &family_entity,       &organisation_entity, &membership_entity,
 	&grid_post_entity,

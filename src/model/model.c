@@ -131,6 +131,21 @@ static const msg2 *check_value(const model_field *f, json_t *v)
 			return &m_text;
 		return date_valid(json_string_value(v)) ? NULL : &m_date;
 	}
+	case FT_OBJECTS: {
+		static const msg2 m_objs = {"应为对象数组", "must be an array of objects"};
+		if (!json_is_array(v))
+			return &m_objs;
+		if (f->max_len && json_array_size(v) > (size_t)f->max_len)
+			return &m_too_many;
+		size_t i;
+		json_t *it;
+		json_array_foreach(v, i, it)
+		{
+			if (!json_is_object(it))
+				return &m_objs;
+		}
+		return NULL;
+	}
 	case FT_INT:
 		return json_is_integer(v) ? NULL : &m_int;
 	case FT_REF:
@@ -207,6 +222,7 @@ int model_validate(const model_entity *e, json_t *body, validate_mode mode, cons
 static const char *const type_names[FT__MAX] = {
 	[FT_TEXT] = "text", [FT_INT] = "int",           [FT_BOOL] = "bool", [FT_DICT] = "dict",
 	[FT_REF] = "ref",   [FT_PASSWORD] = "password", [FT_LIST] = "list", [FT_DATE] = "date",
+	[FT_OBJECTS] = "objects",
 };
 
 json_t *model_meta_json(void)
@@ -275,6 +291,9 @@ json_t *model_schema_json(const model_entity *e)
 			break;
 		case FT_DATE:
 			p = json_pack("{s:s, s:s}", "type", "string", "format", "date");
+			break;
+		case FT_OBJECTS:
+			p = json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type", "object");
 			break;
 		default:
 			p = json_pack("{s:s}", "type", "string");

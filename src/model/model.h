@@ -27,6 +27,7 @@ typedef enum field_type {
 	FT_PASSWORD, /* string never echoed, never logged */
 	FT_LIST,     /* array of strings (dictionary values when .dict is set) */
 	FT_DATE,     /* "YYYY-MM-DD" */
+	FT_OBJECTS,  /* array of objects, checked further by the domain (max_len items) */
 	FT__MAX
 } field_type;
 

@@ -222,10 +222,40 @@ static const char m3_import_job[] =
 	"CREATE INDEX import_job_user ON import_job(user_id, id);"
 	"CREATE UNIQUE INDEX import_job_running ON import_job(user_id) WHERE status IN ('validating', 'committing');";
 
+/* A person's photo: sealed like every piece of personal data. */
+static const char m4_photo[] =
+	"CREATE TABLE person_photo ("
+	" person_id {{BIGINT}} PRIMARY KEY REFERENCES person(id),"
+	" content_type TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" data TEXT NOT NULL,"
+	" updated_at {{BIGINT}} NOT NULL,"
+	" updated_by {{BIGINT}});";
+
+/* Dictionaries that staff add themselves (a town's own checklist items …). */
+static const char m5_local_dict[] =
+	"CREATE TABLE local_dict ("
+	" code TEXT PRIMARY KEY,"
+	" name_zh TEXT NOT NULL,"
+	" name_en TEXT,"
+	" unit_id {{BIGINT}} NOT NULL REFERENCES unit(id),"
+	" unit_path {{PATH}} NOT NULL,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" created_at {{BIGINT}} NOT NULL, created_by {{BIGINT}}, updated_at {{BIGINT}} NOT NULL, updated_by {{BIGINT}});"
+	"CREATE TABLE local_dict_item ("
+	" dict_code TEXT NOT NULL REFERENCES local_dict(code) ON DELETE CASCADE,"
+	" value TEXT NOT NULL,"
+	" label_zh TEXT NOT NULL,"
+	" label_en TEXT,"
+	" sort INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (dict_code, value));";
+
 const struct migration migrations[] = {
 	{1, "core: units, users, roles, sessions, audit", m1_core, m1_sqlite, m1_postgres},
 	{2, "registry: people, sub-records, organisations, memberships, grid posts", m2_registry, NULL, NULL},
 	{3, "import jobs", m3_import_job, NULL, NULL},
+	{4, "person photos", m4_photo, NULL, NULL},
+	{5, "local dictionaries", m5_local_dict, NULL, NULL},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];
