@@ -142,19 +142,81 @@ static int demo_registry(store *db, const keys *k, int64_t root, int64_t *town_i
 		                &party_org[p]);
 		st->organisations++;
 	}
+	/* Each committee's two branches. */
+	for (int p = 0; p < 8 && !rc; p++)
+		for (int b = 1; b <= 2 && !rc; b++) {
+			char name[96];
+			snprintf(name, sizeof name, "%s海岳市第%s支部", parties[p], b == 1 ? "一" : "二");
+			rc = add_record(&c, "organisation",
+			                json_pack("{s:I, s:s, s:s, s:s, s:I}", "unit_id", (json_int_t)party_units[p], "name", name,
+			                          "kind", "party_branch", "party", party_codes[p], "parent_org_id",
+			                          (json_int_t)party_org[p]),
+			                NULL);
+			st->organisations++;
+		}
+	/* The federation and its chambers of every kind: 15 town, 5 industry, 1 out-of-town. */
+	int64_t fic = 0;
+	if (!rc)
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s}", "unit_id", (json_int_t)root, "name", "海岳市工商业联合会（总商会）",
+		                          "kind", "federation"),
+		                &fic);
+	st->organisations++;
 	for (size_t t = 0; t < ntowns && !rc; t++) {
 		char name[96];
 		snprintf(name, sizeof name, "%s商会", towns[t].name);
 		rc = add_record(&c, "organisation",
-		                json_pack("{s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)town_ids[t], "name", name, "kind",
-		                          "chamber", "chamber_kind", "town"),
+		                json_pack("{s:I, s:s, s:s, s:s, s:I}", "unit_id", (json_int_t)town_ids[t], "name", name, "kind",
+		                          "chamber", "chamber_kind", "town", "parent_org_id", (json_int_t)fic),
+		                NULL);
+		st->organisations++;
+	}
+	if (!rc)
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:s, s:I}", "unit_id", (json_int_t)town_ids[5], "name",
+		                          "芦头镇商会", "kind", "chamber", "chamber_kind", "town", "parent_org_id", (json_int_t)fic),
+		                NULL);
+	static const char *const trade_chambers[] = {"海岳市建筑业商会", "海岳市食品行业商会", "海岳市机械制造商会",
+	                                             "海岳市电子商务商会", "海岳市黄金珠宝商会"};
+	for (int i = 0; i < 5 && !rc; i++) {
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:s, s:I}", "unit_id", (json_int_t)root, "name", trade_chambers[i],
+		                          "kind", "chamber", "chamber_kind", "industry", "parent_org_id", (json_int_t)fic),
+		                NULL);
+		st->organisations++;
+	}
+	if (!rc)
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:s, s:I}", "unit_id", (json_int_t)root, "name",
+		                          "青岛海岳商会", "kind", "chamber", "chamber_kind", "out_of_town", "parent_org_id",
+		                          (json_int_t)fic),
+		                NULL);
+	st->organisations += 2;
+	/* The new-class association and its four branches. */
+	int64_t nsc = 0;
+	if (!rc)
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s}", "unit_id", (json_int_t)root, "name", "海岳市新的社会阶层人士联谊会",
+		                          "kind", "association"),
+		                &nsc);
+	st->organisations++;
+	static const char *const nsc_branches[] = {"法律服务分会", "金融服务分会", "海归分会", "新媒体分会"};
+	for (int i = 0; i < 4 && !rc; i++) {
+		rc = add_record(&c, "organisation",
+		                json_pack("{s:I, s:s, s:s, s:I}", "unit_id", (json_int_t)root, "name", nsc_branches[i], "kind",
+		                          "association_branch", "parent_org_id", (json_int_t)nsc),
 		                NULL);
 		st->organisations++;
 	}
 	static const char *const ekinds[] = {"private", "private", "private", "overseas", "hk_macao", "taiwan"};
-	for (int e = 0; e < 120 && !rc; e++) {
+	static const char *const places[] = {"海岳", "金港", "龙泉", "石岭", "青松", "望海", "桃源", "双河", "芦湾", "大柳"};
+	static const char *const trades[] = {"食品", "机械", "科技"};
+	/* About one enterprise per 16 people on record: 1,800 for the county demo. */
+	int enterprises = people / 16 + 20 > 1800 ? 1800 : people / 16 + 20;
+	for (int e = 0; e < enterprises && !rc; e++) {
 		char name[96], code[19];
-		snprintf(name, sizeof name, "海岳%s%s有限公司", surnames[e % 60], e % 3 == 0 ? "食品" : e % 3 == 1 ? "机械" : "科技");
+		/* 1,800 distinct names: place × surname × trade. */
+		snprintf(name, sizeof name, "%s%s氏%s有限公司", places[e / 180], surnames[e % 60], trades[(e / 60) % 3]);
 		/* A valid unified social credit code: 91 + 370699 + 9 digits + check. */
 		snprintf(code, sizeof code, "91370699%09d", 100000000 + e * 7919);
 		code[17] = credit_code_check_char(code);
