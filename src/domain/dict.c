@@ -241,6 +241,11 @@ tx_err dict_update(dctx *c, const char *code, json_t *body, json_t **out)
 	tx_err rc = fetch_writable(c, code, &cur);
 	if (rc)
 		return rc;
+	json_t *ver = json_object_get(body, "version");
+	if (ver && json_integer_value(ver) != json_integer_value(json_object_get(cur, "version"))) {
+		rc = dctx_stale(c);
+		goto out;
+	}
 	json_t *zh = json_object_get(body, "name_zh"), *en = json_object_get(body, "name_en");
 	store_stmt *st;
 	if ((rc = store_prepare(c->db,

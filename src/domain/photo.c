@@ -128,3 +128,14 @@ tx_err photo_delete(dctx *c, int64_t person)
 	snprintf(c->audit_id, sizeof c->audit_id, "%" PRId64, person);
 	return rc;
 }
+
+int photo_exists(store *db, int64_t person)
+{
+	store_stmt *st;
+	if (store_prepare(db, "SELECT 1 FROM person_photo WHERE person_id = ?", &st))
+		return 0;
+	store_bind_int(st, 1, person);
+	int yes = store_step(st) == STORE_ROW;
+	store_finalize(st);
+	return yes;
+}

@@ -18,5 +18,7 @@ tx_err photo_put(dctx *c, int64_t person, const void *data, size_t len);
 /* *data is malloc'd; *type static. TX_ENOTFOUND when the person has none. */
 tx_err photo_get(dctx *c, int64_t person, char **data, size_t *len, const char **type);
 tx_err photo_delete(dctx *c, int64_t person);
+/* Does the person have a photo? (no scope check: for a record already fetched) */
+int photo_exists(store *db, int64_t person);
 
 #endif

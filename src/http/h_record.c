@@ -59,7 +59,10 @@ tx_err h_record_count(req *r)
 
 tx_err h_record_get(req *r)
 {
-	return record_get(&r->dc, r->entity, req_id(r, 1), &r->resp);
+	tx_err rc = record_get(&r->dc, r->entity, req_id(r, 1), &r->resp);
+	if (!rc && strcmp(r->entity->name, "person") == 0)
+		json_object_set_new(r->resp, "has_photo", json_boolean(photo_exists(r->dc.db, req_id(r, 1))));
+	return rc;
 }
 
 tx_err h_record_create(req *r)

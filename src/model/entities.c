@@ -104,6 +104,7 @@ static const model_field local_dict_fields[] = {
 	{"name_en", FT_TEXT, "英文名称", "name (English)", 0, 64, 0, 0, 0, 0},
 	{"unit_id", FT_REF, "所属单位", "owning unit", FF_CREATE, 0, 0, 0, 0, 0},
 	{"items", FT_OBJECTS, "字典项", "items", FF_REQUIRED, 500, 0, 0, 0, 0},
+	{"version", FT_INT, "版本", "version", 0, 0, 0, 0, 0, 0},
 };
 
 static const model_entity local_dict_form = {"local_dict", "本地字典", "local dictionary", ENTITY_FORM,

@@ -113,12 +113,14 @@ export function fileType(file) {
   const name = String((file && file.name) || '').toLowerCase()
   if (name.endsWith('.xlsx')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
   if (name.endsWith('.csv')) return 'text/csv'
+  if (name.endsWith('.png')) return 'image/png'
+  if (name.endsWith('.jpg') || name.endsWith('.jpeg')) return 'image/jpeg'
   return 'application/octet-stream'
 }
 
-// POST a file as the raw request body (Content-Type: the file's type) →
-// parsed JSON. Used by the import wizard.
-export async function upload(path, file, query) {
+// POST (or PUT) a file as the raw request body (Content-Type: the file's
+// type) → parsed JSON. Used by the import wizard and the person photo.
+export async function upload(path, file, query, method = 'POST') {
   const headers = {
     Accept: 'application/json',
     'Accept-Language': language,
@@ -127,7 +129,7 @@ export async function upload(path, file, query) {
   }
   let res
   try {
-    res = await fetch(buildUrl(path, query), { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' })
+    res = await fetch(buildUrl(path, query), { method, headers, body: file, credentials: 'same-origin', cache: 'no-store' })
   } catch (e) {
     throw new ApiError(0, 'network', e && e.message ? e.message : 'network error')
   }

@@ -73,6 +73,12 @@ export const routes = [
         meta: { title: 'menu.roles', perm: 'role:read', group: 'system', icon: 'Avatar' },
       },
       {
+        path: 'dicts',
+        name: 'dicts',
+        component: () => import('./views/DictsView.vue'),
+        meta: { title: 'menu.dicts', group: 'system', icon: 'Collection' },
+      },
+      {
         path: 'audit',
         name: 'audit',
         component: () => import('./views/AuditView.vue'),

@@ -43,6 +43,14 @@ export const useMeta = defineStore('meta', {
           .finally(() => (this.loading = null))
       return this.loading
     },
+    // Load /meta again (after a local dictionary changed), so the
+    // drop-downs of the record forms see it.
+    async refresh() {
+      this.loading = null
+      const m = await api.get('/meta')
+      this.meta = m || {}
+      return this.meta
+    },
     async ensureRoles(force = false) {
       if (this.roles && !force) return this.roles
       if (!this.rolesLoading)
