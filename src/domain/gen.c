@@ -318,7 +318,7 @@ tx_err gen_province(store *db, const keys *k, int64_t root, const char *password
 	}
 	/* 16 cities × 8–10 counties × 10–15 towns × 30–48 villages. */
 	for (int ci = 0; ci < 16 && !rc; ci++) {
-		char name[96], code[16];
+		char name[96], code[48];
 		snprintf(name, sizeof name, "%s市", city_names[ci]);
 		snprintf(code, sizeof code, "37%02d00000000", ci + 1);
 		if ((rc = add_unit(&g, root, name, "city", code, ci + 1, &cities[ci].id)))
@@ -342,7 +342,7 @@ tx_err gen_province(store *db, const keys *k, int64_t root, const char *password
 			}
 			int kidx = (int)ncounty++;
 			counties[kidx] = (struct place){kid, kidx, ci};
-			snprintf(regions[kidx], sizeof regions[kidx], "37%02d%02d", ci + 1, ki + 1);
+			snprintf(regions[kidx], sizeof regions[kidx], "37%02u%02u", (unsigned)(ci + 1) % 100u, (unsigned)(ki + 1) % 100u);
 			int ntk = 10 + (ci * 3 + ki) % 6;
 			for (int ti = 0; ti < ntk && !rc; ti++) {
 				int64_t tid;
@@ -367,8 +367,8 @@ tx_err gen_province(store *db, const keys *k, int64_t root, const char *password
 					else
 						snprintf(name, sizeof name, "%s%s", surnames[(vi * 7 + ti * 11 + ki) % N(surnames)],
 						         village_suffix[(vi / 8 + ti) % N(village_suffix)]);
-					snprintf(code, sizeof code, "37%02d%02d%03d%03d", ci + 1, ki + 1, street ? ti + 1 : 100 + ti,
-					         street ? vi + 1 : 200 + vi);
+					snprintf(code, sizeof code, "37%02d%02d%03d%03d", (ci + 1) % 100, (ki + 1) % 100,
+				         (street ? ti + 1 : 100 + ti) % 1000, (street ? vi + 1 : 200 + vi) % 1000);
 					if ((rc = add_unit(&g, tid, name, street ? "community" : "village", code, vi + 1, &vid)))
 						break;
 					st->villages++;
@@ -435,7 +435,9 @@ tx_err gen_province(store *db, const keys *k, int64_t root, const char *password
 		if (!rc)
 			rc = tick(&g, "people", i + 1, o->people);
 	}
+	st->people_secs = now_secs() - tp;
 	/* The grid: a clerk and a leader in charge per town, a liaison per village. */
+	tp = now_secs();
 	for (size_t t = 0; t < ntown && !rc; t++) {
 		char name[32], phone[32];
 		snprintf(name, sizeof name, "%s%s", surnames[(t * 7) % N(surnames)], given[t % N(given)]);
@@ -468,7 +470,7 @@ tx_err gen_province(store *db, const keys *k, int64_t root, const char *password
 	}
 	if (!rc)
 		rc = store_commit(db);
-	st->people_secs = now_secs() - tp;
+	st->grid_secs = now_secs() - tp;
 	if (!rc)
 		goto out;
 fail:

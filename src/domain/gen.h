@@ -27,6 +27,7 @@ typedef struct gen_stats {
 	int64_t users, people, organisations, memberships, arrangements, posts;
 	double units_secs;  /* building the unit tree */
 	double people_secs; /* people and their records */
+	double grid_secs;   /* the grid's posts (province) */
 } gen_stats;
 
 /*
