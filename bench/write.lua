@@ -1,5 +1,5 @@
--- write.lua — durable record creation, POST /api/v1/person (a stand-in
--- for case submissions, which are not built yet): one new person per
+-- write.lua — durable record creation, POST /api/v1/person (case
+-- submissions have their own script, case.lua): one new person per
 -- request in the unit TX_WUNIT (signed in as TX_WTOKEN), no ID number (so
 -- nothing can clash), a phone and the sensitive fields sealed on write.
 -- The writes go outside the town whose list is measured, so its list stays

@@ -43,6 +43,38 @@ char *crypto_seal(const keys *k, const char *context, const char *plain)
 	return out;
 }
 
+void crypto_seal_bytes(const keys *k, const char *context, const void *data, size_t len, unsigned char **out,
+                       size_t *out_len)
+{
+	unsigned char *buf = xmalloc(NONCE_BYTES + len + TAG_BYTES);
+	unsigned long long clen = 0;
+	randombytes_buf(buf, NONCE_BYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + NONCE_BYTES, &clen, data, len, (const unsigned char *)context,
+	                                           strlen(context), NULL, buf, k->field);
+	*out = buf;
+	*out_len = NONCE_BYTES + (size_t)clen;
+}
+
+int crypto_open_bytes(const keys *k, const char *context, const void *sealed, size_t len, unsigned char **out,
+                      size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (len < NONCE_BYTES + TAG_BYTES)
+		return -1;
+	const unsigned char *s = sealed;
+	unsigned char *m = xmalloc(len - NONCE_BYTES - TAG_BYTES + 1);
+	unsigned long long mlen = 0;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(m, &mlen, NULL, s + NONCE_BYTES, len - NONCE_BYTES,
+	                                               (const unsigned char *)context, strlen(context), s, k->field)) {
+		free(m);
+		return -1;
+	}
+	*out = m;
+	*out_len = (size_t)mlen;
+	return 0;
+}
+
 int crypto_open(const keys *k, const char *context, const char *sealed, char **plain)
 {
 	*plain = NULL;

@@ -19,6 +19,8 @@
 #ifndef TX_AUTH_CRYPTO_H
 #define TX_AUTH_CRYPTO_H
 
+#include <stddef.h>
+
 #include "auth/keys.h"
 
 /* Length of a blind index in hex, without the NUL. */
@@ -38,6 +40,16 @@ char *crypto_seal(const keys *k, const char *context, const char *plain);
  * another key.
  */
 int crypto_open(const keys *k, const char *context, const char *sealed, char **plain);
+
+/*
+ * The same for bytes (attachments): *out receives nonce || ciphertext ||
+ * tag, *out_len its length (len + 40), without any text encoding.
+ */
+void crypto_seal_bytes(const keys *k, const char *context, const void *data, size_t len, unsigned char **out,
+                       size_t *out_len);
+/* Open what crypto_seal_bytes sealed for this context: 0 and a new buffer, or -1. */
+int crypto_open_bytes(const keys *k, const char *context, const void *sealed, size_t len, unsigned char **out,
+                      size_t *out_len);
 
 /*
  * The blind index of a normalised value (e.g. the 18-character ID number

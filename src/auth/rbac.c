@@ -33,15 +33,21 @@ static const struct builtin_role builtin_roles[] = {
 	{"auditor", "审计管理员", "auditor", "all", "audit:read"},
 	{"dept_staff", "统战部工作人员", "department staff", "subtree",
 	 "unit:read unit:create unit:update unit:delete user:read role:read dict:write " RECORD_PERMS("person") " "
-	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post")
-	 " person:export_unmasked organisation:export_unmasked grid_post:export_unmasked"},
+	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post") " " RECORD_PERMS("leader_link") " "
+	 RECORD_PERMS("enterprise_visit")
+	 " person:export_unmasked organisation:export_unmasked grid_post:export_unmasked"
+	 " case:read case:submit case:manage"},
 	{"town_officer", "镇街统战干事", "town officer", "subtree",
 	 "unit:read unit:create unit:update user:read user:update dict:write " RECORD_PERMS("person") " "
-	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post")},
-	{"village_liaison", "村居联络员", "village liaison", "unit", "unit:read person:read person:create grid_post:read"},
-	{"dept_liaison", "部门联络人", "department liaison", "unit", "unit:read"},
-	{"leader", "市领导", "leader", "subtree", "unit:read user:read person:read organisation:read grid_post:read"},
-	{"representative", "党外代表人士", "representative", "self", ""},
+	 RECORD_PERMS("organisation") " " RECORD_PERMS("grid_post") " " RECORD_PERMS("enterprise_visit")
+	 " leader_link:read case:read case:submit case:handle"},
+	{"village_liaison", "村居联络员", "village liaison", "unit",
+	 "unit:read person:read person:create grid_post:read case:submit"},
+	{"dept_liaison", "部门联络人", "department liaison", "unit", "unit:read case:read case:handle"},
+	{"leader", "市领导", "leader", "subtree",
+	 "unit:read user:read person:read organisation:read grid_post:read leader_link:read enterprise_visit:read"
+	 " case:read"},
+	{"representative", "党外代表人士", "representative", "self", "case:submit"},
 };
 
 int rbac_is_admin_role(const char *role)

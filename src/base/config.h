@@ -25,6 +25,9 @@ typedef struct config {
 	int access_log;       /* one line per request */
 	int cookie_secure;    /* mark the session cookie Secure (behind TLS) */
 	int trust_proxy;      /* take the client address from X-Forwarded-For */
+	int sqlite_cache_mb;  /* SQLite page cache per connection, MiB */
+	int sqlite_mmap_mb;   /* SQLite memory-mapped I/O window, MiB (0: off) */
+	int sqlite_write_queue; /* SQLite writers queue on an in-process mutex */
 } config;
 
 #endif

@@ -18,7 +18,7 @@
 #include "store/store.h"
 
 static const char *const init_extra[] = {"password-stdin", "name", "code", "kind", NULL};
-static const char *const demo_extra[] = {"password", "people", NULL};
+static const char *const demo_extra[] = {"password", "people", "cases", NULL};
 static const char *const user_add_extra[] = {"username", "name", "unit", "role", "password-stdin", NULL};
 static const char *const user_passwd_extra[] = {"password-stdin", NULL};
 static const char *const gen_extra[] = {"size", "people", "orgs", "password", "batch", "seed", NULL};
@@ -36,11 +36,12 @@ static const struct command commands[] = {
 	{"serve", NULL, cmd_serve, "", "serve the web UI and the API", SG_DB | SG_SERVE | SG_POLICY, NULL,
 	 "Stops cleanly on SIGTERM or SIGINT: requests in flight finish, the database is closed, exit 0."},
 	{"migrate", NULL, cmd_migrate, "", "apply pending schema migrations", SG_DB, NULL, NULL},
-	{"demo", NULL, cmd_demo, "[--password P] [--people N]", "create the fictional demo city with one account per role", SG_DB,
+	{"demo", NULL, cmd_demo, "[--password P] [--people N] [--cases N]", "create the fictional demo city with one account per role", SG_DB,
 	 demo_extra,
 	 "Initialises the database if needed, then builds 海岳市 (14 towns, ~1,000 villages, departments,\n"
 	 "parties, chambers), N people on record (default 30000) with organisations and the grid's posts\n"
-	 "(a few gaps on purpose), and one account per role. Without --password a random one is made.\n"
+	 "(a few gaps on purpose), N cases (default 400) walked through their flows with past dates, and\n"
+	 "one account per role. Without --password a random one is made.\n"
 	 "The sign-ins are printed and kept in <db>.logins (mode 0600). Demo data only: never in production."},
 	{"gen", NULL, cmd_gen, "--size county|province [--people N] [--orgs N] [--password P] [--batch N] [--seed N]",
 	 "generate benchmark data (a county's organisations, or a whole province) and time it", SG_DB, gen_extra,
@@ -217,6 +218,7 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((log_level)cfg.log_level);
+	store_sqlite_tune(cfg.sqlite_cache_mb, cfg.sqlite_mmap_mb, cfg.sqlite_write_queue);
 	int rc = cmd->fn(cmd, &cfg, nrest, rest);
 	free(rest);
 	return rc;

@@ -202,6 +202,10 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 	int64_t people = 30000;
 	if (people_s && (util_parse_i64(people_s, &people) || people < 0 || people > 10000000))
 		return cli_usage(cmd, "--people must be a number from 0 to 10000000");
+	const char *cases_s = cli_opt(argc, argv, "cases");
+	int64_t cases = 400;
+	if (cases_s && (util_parse_i64(cases_s, &cases) || cases < 0 || cases > 1000000))
+		return cli_usage(cmd, "--cases must be a number from 0 to 1000000");
 	if (given && validate_password(given, cfg->password_min, cfg->password_classes))
 		return cli_usage(cmd, "--password does not meet the policy (%d characters, %d of 4 classes)",
 		                 cfg->password_min, cfg->password_classes);
@@ -253,7 +257,7 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 			rc = cli_fail("%s", kerr);
 			free(kerr);
 		} else if (store_begin(db) == TX_OK) {
-			rc = demo_build(db, &k, root, pw, (int)people, mem, &st);
+			rc = demo_build(db, &k, root, pw, (int)people, (int)cases, mem, &st);
 			if (rc == TX_OK)
 				rc = store_commit(db);
 			else
@@ -272,8 +276,9 @@ int cmd_demo(const struct command *cmd, config *cfg, int argc, char **argv)
 	} else {
 		fprintf(stderr,
 		        "tongxin: demo city 海岳市: %d units (%d towns, %d villages/communities, %d departments), %d demo accounts,"
-		        " %d people, %d organisations, %d grid posts\n",
-		        st.units, st.towns, st.villages, st.departments, st.users, st.people, st.organisations, st.posts);
+		        " %d people, %d organisations, %d grid posts, %d cases\n",
+		        st.units, st.towns, st.villages, st.departments, st.users, st.people, st.organisations, st.posts,
+		        st.cases);
 		/* Print and keep the sign-ins (0600) so `make run` can show them again. */
 		fflush(mem);
 		buf out = BUF_INIT;

@@ -350,7 +350,7 @@ static int demo_registry(store *db, const keys *k, int64_t root, int64_t *town_i
 	return rc;
 }
 
-int demo_build(store *db, const keys *k, int64_t root, const char *password, int people, FILE *out,
+int demo_build(store *db, const keys *k, int64_t root, const char *password, int people, int cases, FILE *out,
                demo_stats *st)
 {
 	memset(st, 0, sizeof *st);
@@ -375,7 +375,7 @@ int demo_build(store *db, const keys *k, int64_t root, const char *password, int
 	if (r != STORE_DONE)
 		return TX_EDB;
 
-	int64_t town_ids[sizeof towns / sizeof towns[0]], first_village = 0, first_dept = 0, id;
+	int64_t town_ids[sizeof towns / sizeof towns[0]], first_village = 0, first_dept = 0, first_chamber = 0, id;
 	int64_t dept_ids[sizeof departments / sizeof departments[0]], party_units[8];
 	struct village *vill = NULL;
 	size_t nvill = 0;
@@ -442,6 +442,8 @@ int demo_build(store *db, const keys *k, int64_t root, const char *password, int
 		snprintf(name, sizeof name, "%s商会", towns[t].name);
 		if ((rc = add(db, fic, name, "chamber", NULL, (int)t + 1, &id, st)))
 			return rc;
+		if (!first_chamber)
+			first_chamber = id;
 	}
 	static const char *const trades[] = {"海岳市建筑业商会", "海岳市食品行业商会", "海岳市机械制造商会",
 	                                     "海岳市电子商务商会", "海岳市黄金珠宝商会", "海岳市海岳商会（青岛）"};
@@ -466,7 +468,10 @@ int demo_build(store *db, const keys *k, int64_t root, const char *password, int
 		{"town2", "西城街道统战干事（演示）", "town_officer", town_ids[1]},
 		{"village1", "社区联络员（演示）", "village_liaison", first_village},
 		{"deptliaison", "部门联络人（演示）", "dept_liaison", first_dept},
+		{"deptliaison2", "部门联络人二（演示）", "dept_liaison", dept_ids[1]},
+		{"mediator", "商会调解员（演示）", "dept_liaison", first_chamber},
 		{"rep1", "党外代表人士（演示）", "representative", root},
+		{"rep2", "党外代表人士二（演示）", "representative", root},
 	};
 	for (size_t i = 0; i < sizeof accts / sizeof accts[0]; i++) {
 		const char *roles[] = {accts[i].role, NULL};
@@ -478,5 +483,7 @@ int demo_build(store *db, const keys *k, int64_t root, const char *password, int
 	rc = demo_registry(db, k, root, town_ids, sizeof towns / sizeof towns[0], vill, nvill, dept_ids,
 	                   sizeof departments / sizeof departments[0], party_units, people, st);
 	free(vill);
+	if (!rc)
+		rc = demo_cases(db, k, root, cases, st);
 	return rc;
 }

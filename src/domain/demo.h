@@ -19,6 +19,7 @@ typedef struct demo_stats {
 	int people;
 	int organisations;
 	int posts;
+	int cases;
 } demo_stats;
 
 /*
@@ -29,6 +30,14 @@ typedef struct demo_stats {
  * keys). Returns TX_ECONFLICT if demo data is
  * already present. The sign-ins are written to `out`, one per line.
  */
-int demo_build(store *db, const keys *k, int64_t root, const char *password, int people, FILE *out, demo_stats *st);
+int demo_build(store *db, const keys *k, int64_t root, const char *password, int people, int cases, FILE *out,
+               demo_stats *st);
+
+/*
+ * The demo's cases, walked through their flows by the engine as the demo
+ * accounts with the clock set back (called by demo_build), and the
+ * leaders' enterprise links and visits.
+ */
+int demo_cases(store *db, const keys *k, int64_t root, int count, demo_stats *st);
 
 #endif

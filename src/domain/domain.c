@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/mem.h"
 #include "base/util.h"
 
 tx_err dctx_fail(dctx *c, tx_err e, const char *code, const char *zh, const char *en)
@@ -13,6 +15,11 @@ tx_err dctx_fail(dctx *c, tx_err e, const char *code, const char *zh, const char
 	c->err_code = code;
 	snprintf(c->err_msg, sizeof c->err_msg, "%s", (c->lang && strcmp(c->lang, "en") == 0) ? en : zh);
 	return e;
+}
+
+int64_t dctx_now(const dctx *c)
+{
+	return c->now ? c->now : util_now();
 }
 
 tx_err dctx_field(dctx *c, const char *field, const msg2 *m)
@@ -98,4 +105,52 @@ tx_err query_strings(store *db, const char *sql, int64_t id, const char *text, j
 	}
 	*out = arr;
 	return TX_OK;
+}
+
+/* ---- bound parameters (see domain.h) ---- */
+
+void p_int(sql_params *p, int64_t v)
+{
+	p->v = xrealloc(p->v, sizeof(param) * (size_t)(p->n + 1));
+	p->v[p->n++] = (param){1, v, NULL};
+}
+
+void p_text(sql_params *p, const char *s)
+{
+	p->v = xrealloc(p->v, sizeof(param) * (size_t)(p->n + 1));
+	p->v[p->n++] = (param){0, 0, s ? xstrdup(s) : NULL};
+}
+
+void p_bind(store_stmt *st, const sql_params *p)
+{
+	for (int k = 0; k < p->n; k++) {
+		if (p->v[k].is_int)
+			store_bind_int(st, k + 1, p->v[k].i);
+		else if (p->v[k].s)
+			store_bind_text(st, k + 1, p->v[k].s);
+		else
+			store_bind_null(st, k + 1);
+	}
+}
+
+void p_free(sql_params *p)
+{
+	for (int k = 0; k < p->n; k++)
+		free(p->v[k].s);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+char *sql_like_contains(const char *q)
+{
+	buf like = BUF_INIT;
+	buf_putc(&like, '%');
+	for (const char *x = q ? q : ""; *x; x++) {
+		if (*x == '%' || *x == '_' || *x == '\\')
+			buf_putc(&like, '\\');
+		buf_putc(&like, *x);
+	}
+	buf_putc(&like, '%');
+	return buf_detach(&like);
 }

@@ -28,12 +28,14 @@ typedef struct dctx {
 	const config *cfg;
 	const char *lang;  /* "zh" or "en" */
 	const char *token; /* the caller's session token, or NULL */
+	int64_t now;       /* the time operations record; 0: the clock (demo data sets past times) */
 	/* out: error details */
 	const char *err_code;
 	char err_msg[256];
 	json_t *err_fields;
 	/* out: audit details of a write */
 	char audit_id[32];
+	char audit_action[64]; /* when set, replaces the route's audit action ("case.register") */
 	json_t *audit_detail;
 } dctx;
 
@@ -41,6 +43,8 @@ typedef struct dctx {
 tx_err dctx_fail(dctx *c, tx_err e, const char *code, const char *zh, const char *en);
 /* Record a validation error on one field; returns TX_EINVAL. */
 tx_err dctx_field(dctx *c, const char *field, const msg2 *m);
+/* The time of this operation: c->now when set, else the clock. */
+int64_t dctx_now(const dctx *c);
 /* Release what the context holds. */
 void dctx_clear(dctx *c);
 
@@ -52,6 +56,32 @@ void dctx_changes(dctx *c, json_t *cur, json_t *body);
 tx_err dctx_stale(dctx *c);
 /* Rows of a one-column query with one bound id, as a JSON array of strings. */
 tx_err query_strings(store *db, const char *sql, int64_t id, const char *text, json_t **out);
+
+/*
+ * Bound parameters collected while SQL is assembled from constant pieces:
+ * p_int/p_text append one value per '?', p_bind binds them in order.
+ */
+typedef struct param {
+	int is_int;
+	int64_t i;
+	char *s; /* owned */
+} param;
+
+typedef struct sql_params {
+	param *v;
+	int n;
+} sql_params;
+
+void p_int(sql_params *p, int64_t v);
+void p_text(sql_params *p, const char *s); /* NULL binds SQL NULL */
+void p_bind(store_stmt *st, const sql_params *p);
+void p_free(sql_params *p);
+
+/*
+ * The LIKE pattern "%q%" for a "contains" search, with %, _ and \ escaped
+ * (use with ESCAPE '\'). Returns a new string.
+ */
+char *sql_like_contains(const char *q);
 
 /* Cursor encoding for keyset pagination ("<int>"). */
 int64_t cursor_parse(const char *s);

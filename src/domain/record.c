@@ -19,51 +19,6 @@
 #include "base/mem.h"
 #include "base/util.h"
 
-/* ---- bound parameters collected while SQL is assembled ---- */
-
-typedef struct param {
-	int is_int;
-	int64_t i;
-	char *s; /* owned */
-} param;
-
-typedef struct params {
-	param *v;
-	int n;
-} params;
-
-static void p_int(params *p, int64_t v)
-{
-	p->v = xrealloc(p->v, sizeof(param) * (size_t)(p->n + 1));
-	p->v[p->n++] = (param){1, v, NULL};
-}
-
-static void p_text(params *p, const char *s)
-{
-	p->v = xrealloc(p->v, sizeof(param) * (size_t)(p->n + 1));
-	p->v[p->n++] = (param){0, 0, s ? xstrdup(s) : NULL};
-}
-
-static void p_bind(store_stmt *st, const params *p)
-{
-	for (int k = 0; k < p->n; k++) {
-		if (p->v[k].is_int)
-			store_bind_int(st, k + 1, p->v[k].i);
-		else if (p->v[k].s)
-			store_bind_text(st, k + 1, p->v[k].s);
-		else
-			store_bind_null(st, k + 1);
-	}
-}
-
-static void p_free(params *p)
-{
-	for (int k = 0; k < p->n; k++)
-		free(p->v[k].s);
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
-}
 
 /* ---- the model seen as storage ---- */
 
@@ -89,7 +44,8 @@ static const char *ref_target(const model_entity *e, const model_field *f)
 {
 	if (e->parent_field && strcmp(f->name, e->parent_field) == 0)
 		return e->parent;
-	if (strcmp(f->name, "organisation_id") == 0 || strcmp(f->name, "parent_org_id") == 0)
+	if (strcmp(f->name, "organisation_id") == 0 || strcmp(f->name, "parent_org_id") == 0 ||
+	    strcmp(f->name, "enterprise_id") == 0)
 		return "organisation";
 	if (strcmp(f->name, "person_id") == 0)
 		return "person";
@@ -108,7 +64,7 @@ static void select_cols(buf *sql, const model_entity *e)
 	buf_printf(sql, " FROM %s t JOIN unit u ON u.id = t.unit_id", e->table);
 }
 
-static void scope_where(buf *sql, params *p, const actor *a)
+static void scope_where(buf *sql, sql_params *p, const actor *a)
 {
 	scope_range r;
 	scope_range_of(a, &r);
@@ -120,6 +76,74 @@ static void scope_where(buf *sql, params *p, const actor *a)
 	p_int(p, r.unit_id);
 	p_int(p, r.user_id);
 	p_int(p, r.user_id);
+}
+
+/*
+ * The rows a query may read: the actor's scope narrowed to the subtree of
+ * q->unit when one is given. The two ranges are intersected here, in C,
+ * and one pair of bounds is bound: with two ranges on unit_path a planner
+ * uses the first pair on the (unit_path, id) index and checks the second
+ * row by row, so a wide scope walked all of it for a small unit.
+ */
+typedef struct qrange {
+	char lo[256], hi[256];
+	int64_t unit_id, user_id; /* as scope_range */
+	int64_t root;             /* the unit whose subtree this is, 0: the scope's roots */
+} qrange;
+
+static tx_err resolve_range(dctx *c, const record_query *q, qrange *g)
+{
+	scope_range r;
+	scope_range_of(c->a, &r);
+	memset(g, 0, sizeof *g);
+	snprintf(g->lo, sizeof g->lo, "%s", r.lo);
+	snprintf(g->hi, sizeof g->hi, "%s", r.hi);
+	g->unit_id = r.unit_id;
+	g->user_id = r.user_id;
+	g->root = c->a->scope == SCOPE_SUBTREE ? c->a->unit_id : 0;
+	if (!q->unit)
+		return TX_OK;
+	store_stmt *st;
+	tx_err rc = store_prepare(c->db,
+	                          "SELECT n.path FROM unit n WHERE n.id = ? AND n.path >= ? AND n.path < ?"
+	                          " AND (? = 0 OR n.id = ?)",
+	                          &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, q->unit);
+	store_bind_text(st, 2, r.lo);
+	store_bind_text(st, 3, r.hi);
+	store_bind_int(st, 4, r.unit_id);
+	store_bind_int(st, 5, r.unit_id);
+	int s = store_step(st);
+	char path[256] = "";
+	if (s == STORE_ROW)
+		snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+	store_finalize(st);
+	if (s != STORE_ROW)
+		return dctx_fail(c, TX_ENOTFOUND, "not_found", "单位不存在", "no such unit");
+	/* The unit lies inside the scope (checked above): its subtree is the intersection. */
+	char hi[256];
+	path_range(path, hi, sizeof hi);
+	if (strcmp(path, g->lo) > 0)
+		snprintf(g->lo, sizeof g->lo, "%s", path);
+	if (strcmp(hi, g->hi) < 0)
+		snprintf(g->hi, sizeof g->hi, "%s", hi);
+	g->root = q->unit;
+	return TX_OK;
+}
+
+/* WHERE for a range; `lo` replaces g->lo when not NULL (a keyset cursor further on). */
+static void range_where(buf *sql, sql_params *p, const qrange *g, const char *lo)
+{
+	buf_puts(sql, " WHERE t.deleted = 0 AND t.unit_path >= ? AND t.unit_path < ? AND (? = 0 OR t.unit_id = ?)"
+	              " AND (? = 0 OR t.created_by = ?)");
+	p_text(p, lo ? lo : g->lo);
+	p_text(p, g->hi);
+	p_int(p, g->unit_id);
+	p_int(p, g->unit_id);
+	p_int(p, g->user_id);
+	p_int(p, g->user_id);
 }
 
 /*
@@ -147,6 +171,11 @@ static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clea
 			continue;
 		}
 		if (f->flags & FF_SENSITIVE) {
+			/* Shown only as *** when masked: nothing to decrypt (4 of a person's 6 sealed fields). */
+			if (!clear && f->mask == MASK_ALL) {
+				json_object_set_new(o, f->name, json_string("***"));
+				continue;
+			}
 			char ctx[96], *plain = NULL;
 			context_of(e, f, ctx, sizeof ctx);
 			if (crypto_open(c->k, ctx, store_col_text(st, ci), &plain)) {
@@ -195,7 +224,7 @@ static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clea
 static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
 {
 	buf sql = BUF_INIT;
-	params p = {0};
+	sql_params p = {0};
 	select_cols(&sql, e);
 	scope_where(&sql, &p, c->a);
 	buf_puts(&sql, " AND t.id = ?");
@@ -248,38 +277,11 @@ static const struct relation_filter relation_filters[] = {
 static const msg2 m_filter = {"不能按此字段筛选", "cannot filter by this field"};
 static const msg2 m_value = {"筛选值无效", "invalid filter value"};
 
-static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q, buf *sql, params *p)
+static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q, buf *sql, sql_params *p)
 {
 	if (q->parent_id && e->parent_field) {
 		buf_printf(sql, " AND t.%s = ?", e->parent_field);
 		p_int(p, q->parent_id);
-	}
-	if (q->unit) {
-		char path[256], hi[256];
-		store_stmt *st;
-		scope_range r;
-		scope_range_of(c->a, &r);
-		tx_err rc = store_prepare(c->db,
-		                          "SELECT n.path FROM unit n WHERE n.id = ? AND n.path >= ? AND n.path < ?"
-		                          " AND (? = 0 OR n.id = ?)",
-		                          &st);
-		if (rc)
-			return rc;
-		store_bind_int(st, 1, q->unit);
-		store_bind_text(st, 2, r.lo);
-		store_bind_text(st, 3, r.hi);
-		store_bind_int(st, 4, r.unit_id);
-		store_bind_int(st, 5, r.unit_id);
-		int s = store_step(st);
-		if (s == STORE_ROW)
-			snprintf(path, sizeof path, "%s", store_col_text(st, 0));
-		store_finalize(st);
-		if (s != STORE_ROW)
-			return dctx_fail(c, TX_ENOTFOUND, "not_found", "单位不存在", "no such unit");
-		path_range(path, hi, sizeof hi);
-		buf_puts(sql, " AND t.unit_path >= ? AND t.unit_path < ?");
-		p_text(p, path);
-		p_text(p, hi);
 	}
 	const char *key;
 	json_t *v;
@@ -389,17 +391,93 @@ static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q,
 	return TX_OK;
 }
 
-tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, int64_t *next)
+/*
+ * List cursors. Lists are ordered by (unit_path, id), the order of the
+ * (unit_path, id) index every record table has, so a page reads about as
+ * many index entries as it returns whatever the size of the subtree. The
+ * cursor carries both keys as digits and dots: the unit path with '/'
+ * turned into '.', then the id (".1.5.70.1234"). It is opaque to clients.
+ * A bare id (a cursor from before) is still accepted: its row gives the path.
+ */
+static void cursor_make(const char *path, int64_t id, char **out)
+{
+	buf b = BUF_INIT;
+	for (const char *s = path; *s; s++)
+		buf_putc(&b, *s == '/' ? '.' : *s);
+	buf_printf(&b, "%" PRId64, id);
+	*out = xstrdup(b.data);
+	buf_free(&b);
+}
+
+static const msg2 m_cursor = {"分页游标无效", "invalid page cursor"};
+
+static tx_err cursor_read(dctx *c, const model_entity *e, const char *s, char *path, size_t n, int64_t *id)
+{
+	*id = 0;
+	path[0] = 0;
+	if (!s || !*s)
+		return TX_OK;
+	if (s[0] != '.') {
+		if (util_parse_i64(s, id) || *id <= 0)
+			return dctx_field(c, "after", &m_cursor);
+		buf sql = BUF_INIT;
+		buf_printf(&sql, "SELECT unit_path FROM %s WHERE id = ?", e->table);
+		store_stmt *st;
+		tx_err rc = store_prepare(c->db, sql.data, &st);
+		buf_free(&sql);
+		if (rc)
+			return rc;
+		store_bind_int(st, 1, *id);
+		int r = store_step(st);
+		if (r == STORE_ROW)
+			snprintf(path, n, "%s", store_col_text(st, 0));
+		store_finalize(st);
+		if (r != STORE_ROW)
+			return dctx_field(c, "after", &m_cursor);
+		return TX_OK;
+	}
+	const char *dot = strrchr(s, '.');
+	size_t plen = (size_t)(dot - s) + 1;
+	if (plen >= n || util_parse_i64(dot + 1, id) || *id <= 0)
+		return dctx_field(c, "after", &m_cursor);
+	for (size_t i = 0; i < plen; i++) {
+		if (s[i] != '.' && (s[i] < '0' || s[i] > '9'))
+			return dctx_field(c, "after", &m_cursor);
+		path[i] = s[i] == '.' ? '/' : s[i];
+	}
+	path[plen] = 0;
+	return TX_OK;
+}
+
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, char **next)
 {
 	buf sql = BUF_INIT;
-	params p = {0};
-	select_cols(&sql, e);
-	scope_where(&sql, &p, c->a);
-	tx_err rc = add_filters(c, e, q, &sql, &p);
+	sql_params p = {0};
+	qrange g;
+	char cpath[256];
+	int64_t cid;
+	*next = NULL;
+	tx_err rc = resolve_range(c, q, &g);
+	if (!rc)
+		rc = cursor_read(c, e, q->after, cpath, sizeof cpath, &cid);
 	if (rc)
 		goto out;
-	buf_puts(&sql, " AND t.id > ? ORDER BY t.id LIMIT ?");
-	p_int(&p, q->after);
+	/*
+	 * One pair of bounds on unit_path: the range, its lower end moved up to
+	 * the cursor's path; the row value then skips the cursor's own unit up
+	 * to its id (both backends seek the index on it).
+	 */
+	int cursor = cid && strcmp(cpath, g.lo) >= 0;
+	select_cols(&sql, e);
+	range_where(&sql, &p, &g, cursor ? cpath : NULL);
+	if ((rc = add_filters(c, e, q, &sql, &p)))
+		goto out;
+	if (cursor) {
+		buf_puts(&sql, " AND (t.unit_path, t.id) > (?, ?)");
+		p_text(&p, cpath);
+		p_int(&p, cid);
+	}
+	buf_puts(&sql, " ORDER BY t.unit_path, t.id LIMIT ?");
 	p_int(&p, q->limit + 1);
 	store_stmt *st;
 	if ((rc = store_prepare(c->db, sql.data, &st)))
@@ -407,18 +485,23 @@ tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t
 	p_bind(st, &p);
 	json_t *arr = json_array();
 	int s, n = 0;
-	*next = 0;
+	char last_path[256] = "";
+	int64_t last_id = 0;
 	while ((s = store_step(st)) == STORE_ROW) {
 		if (n == q->limit) {
-			*next = json_integer_value(json_object_get(json_array_get(arr, (size_t)n - 1), "id"));
+			cursor_make(last_path, last_id, next);
 			break;
 		}
 		json_array_append_new(arr, row_json(c, e, st, 0));
+		last_id = store_col_int(st, 0);
+		snprintf(last_path, sizeof last_path, "%s", store_col_text(st, 2));
 		n++;
 	}
 	store_finalize(st);
 	if (s < 0) {
 		json_decref(arr);
+		free(*next);
+		*next = NULL;
 		rc = TX_EDB;
 		goto out;
 	}
@@ -427,6 +510,408 @@ out:
 	buf_free(&sql);
 	p_free(&p);
 	return rc;
+}
+
+/*
+ * ---- rollups: person_tally ----
+ *
+ * One row per (unit, dim, value) holds the number of live people in the
+ * unit *and its whole subtree*: dim '' (value '') is the total, dim
+ * 'categories' one row per category code, and each tallied flag one row
+ * with value 'true' (false = total − true). Every write that changes a
+ * person adjusts the rows of each unit on its path in the same
+ * transaction, so a grouped count of any subtree is one index look-up
+ * (record_count). docs/architecture.md, "Rollups".
+ */
+static const char *const tally_fields[] = {"categories", "is_representative", "is_reserve_cadre"};
+#define NTALLY (sizeof tally_fields / sizeof tally_fields[0])
+
+static _Thread_local int tally_deferred;
+
+void record_tally_defer(int on)
+{
+	tally_deferred = on;
+}
+
+static int tallied(const model_entity *e)
+{
+	return strcmp(e->name, "person") == 0;
+}
+
+/* n on (dim, value) of every unit on `path` ('/1/5/70/'). */
+static tx_err tally_path(store *db, store_stmt *st, const char *path, const char *dim, const char *value, int64_t n)
+{
+	for (const char *s = path; *s;) {
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		int64_t id = strtoll(s, NULL, 10);
+		while (*s && *s != '/')
+			s++;
+		store_reset(st);
+		store_bind_int(st, 1, id);
+		store_bind_text(st, 2, dim);
+		store_bind_text(st, 3, value);
+		store_bind_int(st, 4, n);
+		if (store_step(st) != STORE_DONE)
+			return TX_EDB;
+	}
+	(void)db;
+	return TX_OK;
+}
+
+static const char TALLY_UPSERT[] = "INSERT INTO person_tally (unit_id, dim, value, n) VALUES (?, ?, ?, ?)"
+                                   " ON CONFLICT (unit_id, dim, value) DO UPDATE SET n = person_tally.n + excluded.n";
+
+/*
+ * On PostgreSQL every statement is a round trip: the whole change of one
+ * person (each unit of its path × the total, its categories, its flags)
+ * goes as one multi-row upsert. Its rows are distinct (a stored category
+ * list holds each code once), as ON CONFLICT DO UPDATE requires. SQLite
+ * runs the one cached single-row upsert instead: no round trips, and one
+ * SQL text for the statement cache.
+ */
+typedef struct tally_batch {
+	store *db;
+	int pg;
+	store_stmt *one; /* SQLite: the single-row upsert */
+	buf sql;         /* PostgreSQL: the multi-row upsert */
+	sql_params p;
+	int rows;
+} tally_batch;
+
+/*
+ * While collecting (an import's commit), changes are summed here by
+ * "unit\tdim\tvalue" and written once by record_tally_flush(): on
+ * PostgreSQL, updating the same row thousands of times in one transaction
+ * slows every update down (each one walks the row's versions), and on both
+ * backends the root's rows would be written once a person otherwise.
+ */
+static _Thread_local json_t *tally_pending;
+
+static tx_err tally_add(tally_batch *b, const char *path, const char *dim, const char *value, int64_t n)
+{
+	if (tally_pending) {
+		for (const char *s = path; *s;) {
+			while (*s == '/')
+				s++;
+			if (!*s)
+				break;
+			long long id = strtoll(s, NULL, 10);
+			while (*s && *s != '/')
+				s++;
+			char key[160];
+			snprintf(key, sizeof key, "%lld\t%s\t%s", id, dim, value);
+			json_t *cur = json_object_get(tally_pending, key);
+			json_object_set_new(tally_pending, key, json_integer(json_integer_value(cur) + n));
+		}
+		return TX_OK;
+	}
+	if (!b->pg)
+		return tally_path(b->db, b->one, path, dim, value, n);
+	for (const char *s = path; *s;) {
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		int64_t id = strtoll(s, NULL, 10);
+		while (*s && *s != '/')
+			s++;
+		buf_puts(&b->sql, b->rows++ ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+		p_int(&b->p, id);
+		p_text(&b->p, dim);
+		p_text(&b->p, value);
+		p_int(&b->p, n);
+	}
+	return TX_OK;
+}
+
+static tx_err tally_begin(tally_batch *b, store *db)
+{
+	memset(b, 0, sizeof *b);
+	b->db = db;
+	b->pg = store_kind_of(db) == STORE_POSTGRES;
+	if (tally_pending)
+		b->pg = 1; /* nothing to prepare: tally_add only sums */
+	if (!b->pg)
+		return store_prepare(db, TALLY_UPSERT, &b->one);
+	buf_puts(&b->sql, "INSERT INTO person_tally (unit_id, dim, value, n) VALUES ");
+	return TX_OK;
+}
+
+/* Run what was gathered (PostgreSQL) and release; rc is the caller's so far. */
+static tx_err tally_end(tally_batch *b, tx_err rc)
+{
+	if (!b->pg) {
+		store_finalize(b->one);
+		return rc;
+	}
+	if (!rc && b->rows) {
+		buf_puts(&b->sql, " ON CONFLICT (unit_id, dim, value) DO UPDATE SET n = person_tally.n + excluded.n");
+		store_stmt *st;
+		if (!(rc = store_prepare(b->db, b->sql.data, &st))) {
+			p_bind(st, &b->p);
+			rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
+			store_finalize(st);
+		}
+	}
+	buf_free(&b->sql);
+	p_free(&b->p);
+	return rc;
+}
+
+void record_tally_collect(int on)
+{
+	json_decref(tally_pending);
+	tally_pending = on ? json_object() : NULL;
+}
+
+tx_err record_tally_flush(store *db)
+{
+	json_t *pend = tally_pending;
+	if (!pend)
+		return TX_OK;
+	tally_pending = NULL;
+	tx_err rc = TX_OK;
+	tally_batch b;
+	int open = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(pend, key, v)
+	{
+		int64_t n = json_integer_value(v);
+		if (!n)
+			continue;
+		char k[160], *dim, *value;
+		snprintf(k, sizeof k, "%s", key);
+		dim = strchr(k, '\t');
+		value = dim ? strchr(dim + 1, '\t') : NULL;
+		if (!value) {
+			rc = TX_EINTERNAL;
+			break;
+		}
+		*dim++ = 0;
+		*value++ = 0;
+		char path[168];
+		snprintf(path, sizeof path, "/%s/", k);
+		if (!open && (rc = tally_begin(&b, db)))
+			break;
+		open = 1;
+		if ((rc = tally_add(&b, path, dim, value, n)))
+			break;
+		/* PostgreSQL: at most 1,000 rows (4,000 parameters) a statement. */
+		if (b.pg && b.rows >= 1000) {
+			rc = tally_end(&b, rc);
+			open = 0;
+			if (rc)
+				break;
+		}
+	}
+	if (open)
+		rc = tally_end(&b, rc);
+	json_decref(pend);
+	return rc;
+}
+
+/* sign (+1/−1) for person `id` as it is stored now, on every unit of its path. */
+static tx_err tally_row(store *db, int64_t id, int sign)
+{
+	if (tally_deferred)
+		return TX_OK;
+	store_stmt *st;
+	tx_err rc = store_prepare(db, "SELECT unit_path, categories, is_representative, is_reserve_cadre FROM person"
+	                              " WHERE id = ?",
+	                          &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	char path[256] = "", cats[256] = "";
+	int flag[2] = {0, 0};
+	int r = store_step(st);
+	if (r == STORE_ROW) {
+		snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+		if (!store_col_is_null(st, 1))
+			snprintf(cats, sizeof cats, "%s", store_col_text(st, 1));
+		flag[0] = store_col_int(st, 2) != 0;
+		flag[1] = store_col_int(st, 3) != 0;
+	}
+	store_finalize(st);
+	if (r != STORE_ROW)
+		return r == STORE_DONE ? TX_OK : TX_EDB;
+	tally_batch b;
+	if ((rc = tally_begin(&b, db)))
+		return rc;
+	rc = tally_add(&b, path, "", "", sign);
+	/* categories are stored as ",01,03,". */
+	for (char *v = cats; !rc && *v;) {
+		while (*v == ',')
+			v++;
+		char *end = strchr(v, ',');
+		if (!*v || !end)
+			break;
+		*end = 0;
+		rc = tally_add(&b, path, tally_fields[0], v, sign);
+		v = end + 1;
+	}
+	for (size_t i = 1; !rc && i < NTALLY; i++)
+		if (flag[i - 1])
+			rc = tally_add(&b, path, tally_fields[i], "true", sign);
+	return tally_end(&b, rc);
+}
+
+/* A unit subtree moved: its totals leave the old ancestors and join the new ones. */
+static tx_err tally_unit_moved(store *db, const char *old_path, const char *new_path)
+{
+	/* The moved unit is the last id of its path; its ancestors are the rest. */
+	char oldp[256], newp[256];
+	snprintf(oldp, sizeof oldp, "%s", old_path);
+	snprintf(newp, sizeof newp, "%s", new_path);
+	size_t lo = strlen(oldp), ln = strlen(newp);
+	if (lo < 2 || ln < 2)
+		return TX_EINTERNAL;
+	oldp[lo - 1] = 0;
+	newp[ln - 1] = 0;
+	char *so = strrchr(oldp, '/'), *sn = strrchr(newp, '/');
+	int64_t moved = strtoll(so + 1, NULL, 10);
+	so[1] = 0;
+	sn[1] = 0;
+	store_stmt *st;
+	tx_err rc = store_prepare(db, "SELECT dim, value, n FROM person_tally WHERE unit_id = ? AND n <> 0", &st);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, moved);
+	json_t *rows = json_array();
+	int r;
+	while ((r = store_step(st)) == STORE_ROW)
+		json_array_append_new(rows, json_pack("[s, s, I]", store_col_text(st, 0), store_col_text(st, 1),
+		                                      (json_int_t)store_col_int(st, 2)));
+	store_finalize(st);
+	if (r != STORE_DONE) {
+		json_decref(rows);
+		return TX_EDB;
+	}
+	/* Out of the old ancestors, then into the new ones (two batches: they may share units). */
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		tally_batch b;
+		if ((rc = tally_begin(&b, db)))
+			break;
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+		{
+			const char *dim = json_string_value(json_array_get(row, 0));
+			const char *val = json_string_value(json_array_get(row, 1));
+			int64_t n = json_integer_value(json_array_get(row, 2));
+			if ((rc = tally_add(&b, pass ? newp : oldp, dim, val, pass ? n : -n)))
+				break;
+		}
+		rc = tally_end(&b, rc);
+	}
+	json_decref(rows);
+	return rc;
+}
+
+tx_err record_tally_rebuild(store *db)
+{
+	/* Each unit's own people first, then every unit sums the units of its subtree. */
+	const model_dict *d = model_dict_find("member_category");
+	buf sql = BUF_INIT;
+	buf_puts(&sql, "DELETE FROM person_tally;"
+	               "CREATE TABLE person_tally_own (unit_id {{BIGINT}} NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,"
+	               " n {{BIGINT}} NOT NULL);"
+	               "INSERT INTO person_tally_own (unit_id, dim, value, n)"
+	               " SELECT unit_id, '', '', COUNT(*) FROM person WHERE deleted = 0 GROUP BY unit_id;");
+	if (d && d->nitems) {
+		buf_puts(&sql, "INSERT INTO person_tally_own (unit_id, dim, value, n)"
+		               " SELECT p.unit_id, 'categories', c.v, COUNT(*) FROM person p JOIN (");
+		for (size_t i = 0; i < d->nitems; i++)
+			buf_printf(&sql, "%sSELECT '%s' AS v", i ? " UNION ALL " : "", d->items[i].value);
+		buf_puts(&sql, ") c ON p.categories LIKE '%,' || c.v || ',%' WHERE p.deleted = 0 GROUP BY p.unit_id, c.v;");
+	}
+	for (size_t i = 1; i < NTALLY; i++)
+		buf_printf(&sql,
+		           "INSERT INTO person_tally_own (unit_id, dim, value, n) SELECT unit_id, '%s', 'true', COUNT(*)"
+		           " FROM person WHERE deleted = 0 AND %s <> 0 GROUP BY unit_id;",
+		           tally_fields[i], tally_fields[i]);
+	buf_puts(&sql, "CREATE INDEX person_tally_own_unit ON person_tally_own(unit_id);"
+	               "INSERT INTO person_tally (unit_id, dim, value, n)"
+	               " SELECT a.id, o.dim, o.value, SUM(o.n) FROM unit a"
+	               " JOIN unit d ON d.path >= a.path AND d.path < substr(a.path, 1, length(a.path) - 1) || '0'"
+	               " JOIN person_tally_own o ON o.unit_id = d.id GROUP BY a.id, o.dim, o.value;"
+	               "DROP TABLE person_tally_own;");
+	tx_err rc = store_exec_ddl(db, sql.data);
+	buf_free(&sql);
+	return rc;
+}
+
+/*
+ * A count answered from person_tally: person, no filter but the unit, a
+ * scope of a whole subtree (or everything), and no group or a tallied one.
+ * Returns 1 when it answered (*rc says how), 0 when the caller must scan.
+ */
+static int tally_count(dctx *c, const model_entity *e, const record_query *q, const qrange *rg, const model_field *g,
+                       const model_dict *d, json_t **out, tx_err *rc)
+{
+	if (!tallied(e) || (q->q && *q->q) || (q->filters && json_object_size(q->filters)) || q->parent_id ||
+	    rg->unit_id || rg->user_id || c->a->scope == SCOPE_NONE)
+		return 0;
+	size_t gi = NTALLY;
+	if (g) {
+		for (gi = 0; gi < NTALLY && strcmp(tally_fields[gi], g->name) != 0; gi++)
+			;
+		if (gi == NTALLY)
+			return 0;
+	}
+	store_stmt *st;
+	if (rg->root)
+		*rc = store_prepare(c->db, "SELECT dim, value, n FROM person_tally WHERE unit_id = ? AND dim IN ('', ?)", &st);
+	else
+		*rc = store_prepare(c->db,
+		                    "SELECT t.dim, t.value, SUM(t.n) FROM person_tally t JOIN unit u ON u.id = t.unit_id"
+		                    " WHERE u.parent_id IS NULL AND t.dim IN ('', ?) GROUP BY t.dim, t.value",
+		                    &st);
+	if (*rc)
+		return 1;
+	int k = 1;
+	if (rg->root)
+		store_bind_int(st, k++, rg->root);
+	store_bind_text(st, k, g ? g->name : "");
+	int64_t total = 0;
+	json_t *vals = json_object();
+	int r;
+	while ((r = store_step(st)) == STORE_ROW) {
+		int64_t n = store_col_int(st, 2);
+		if (!*store_col_text(st, 0))
+			total = n;
+		else if (n)
+			json_object_set_new(vals, store_col_text(st, 1), json_integer(n));
+	}
+	store_finalize(st);
+	if (r != STORE_DONE) {
+		json_decref(vals);
+		*rc = TX_EDB;
+		return 1;
+	}
+	json_t *counts = json_object();
+	if (g && g->type == FT_BOOL) {
+		int64_t yes = json_integer_value(json_object_get(vals, "true"));
+		if (total - yes)
+			json_object_set_new(counts, "false", json_integer(total - yes));
+		if (yes)
+			json_object_set_new(counts, "true", json_integer(yes));
+	} else if (g) {
+		/* In the dictionary's order, as the scan answers. */
+		for (size_t i = 0; d && i < d->nitems; i++) {
+			json_t *n = json_object_get(vals, d->items[i].value);
+			if (n)
+				json_object_set(counts, d->items[i].value, n);
+		}
+	}
+	json_decref(vals);
+	*out = json_pack("{s:o, s:I}", "counts", counts, "total", (json_int_t)total);
+	*rc = TX_OK;
+	return 1;
 }
 
 tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const char *group, json_t **out)
@@ -443,11 +928,21 @@ tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const
 	 * field or a blind-indexed one sums one CASE per dictionary value.
 	 */
 	const model_dict *d = g && g->dict ? model_dict_find(g->dict) : NULL;
+	qrange rg;
+	tx_err rc = resolve_range(c, q, &rg);
+	if (rc)
+		return rc;
+	if (tally_count(c, e, q, &rg, g, d, out, &rc))
+		return rc;
 	int per_value = g && d && (g->type == FT_LIST || (g->flags & FF_SENSITIVE));
+	/* A flag is summed, not grouped: GROUP BY sorted every row of the range in memory. */
+	int flag = g && g->type == FT_BOOL;
 	buf sql = BUF_INIT;
-	params p = {0};
+	sql_params p = {0};
 	if (!g) {
 		buf_puts(&sql, "SELECT COUNT(*)");
+	} else if (flag) {
+		buf_printf(&sql, "SELECT COUNT(*), SUM(CASE WHEN t.%s <> 0 THEN 1 ELSE 0 END)", g->name);
 	} else if (per_value) {
 		buf_puts(&sql, "SELECT COUNT(*)");
 		for (size_t i = 0; i < d->nitems; i++) {
@@ -468,9 +963,9 @@ tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const
 		buf_printf(&sql, "SELECT t.%s, COUNT(*)", g->name);
 	}
 	buf_printf(&sql, " FROM %s t", e->table);
-	scope_where(&sql, &p, c->a);
-	tx_err rc = add_filters(c, e, q, &sql, &p);
-	if (!rc && g && !per_value)
+	range_where(&sql, &p, &rg, NULL);
+	rc = add_filters(c, e, q, &sql, &p);
+	if (!rc && g && !per_value && !flag)
 		buf_printf(&sql, " GROUP BY t.%s", g->name);
 	json_t *counts = json_object();
 	int64_t total = 0;
@@ -479,6 +974,15 @@ tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const
 		p_bind(st, &p);
 		int s;
 		while ((s = store_step(st)) == STORE_ROW) {
+			if (flag) {
+				total = store_col_int(st, 0);
+				int64_t yes = store_col_int(st, 1);
+				if (total - yes)
+					json_object_set_new(counts, "false", json_integer(total - yes));
+				if (yes)
+					json_object_set_new(counts, "true", json_integer(yes));
+				continue;
+			}
 			if (!g || per_value) {
 				total = store_col_int(st, 0);
 				for (size_t i = 0; per_value && i < d->nitems; i++)
@@ -564,7 +1068,7 @@ static tx_err check_refs(dctx *c, const model_entity *e, json_t *body)
  * The stored form of one value into params (and its blind index when the
  * field has one). `v` has passed model validation.
  */
-static void stored_value(dctx *c, const model_entity *e, const model_field *f, json_t *v, params *p, params *bidx)
+static void stored_value(dctx *c, const model_entity *e, const model_field *f, json_t *v, sql_params *p, sql_params *bidx)
 {
 	if (!v || json_is_null(v)) {
 		p_text(p, NULL);
@@ -694,7 +1198,7 @@ tx_err record_insert_raw(dctx *c, const model_entity *e, json_t *body, int64_t *
 	if (!path[0])
 		return dctx_field(c, "unit_id", &m_unit);
 	buf sql = BUF_INIT, vals = BUF_INIT;
-	params p = {0}, bidx = {0};
+	sql_params p = {0}, bidx = {0};
 	buf_printf(&sql, "INSERT INTO %s (unit_id, unit_path", e->table);
 	buf_puts(&vals, "?, ?");
 	p_int(&p, unit);
@@ -738,6 +1242,8 @@ tx_err record_insert_raw(dctx *c, const model_entity *e, json_t *body, int64_t *
 		store_finalize(st);
 		rc = s == STORE_DONE ? TX_OK : s == -TX_ECONFLICT ? TX_ECONFLICT : TX_EDB;
 	}
+	if (!rc && tallied(e))
+		rc = tally_row(c->db, *id, 1);
 	buf_free(&sql);
 	buf_free(&vals);
 	p_free(&p);
@@ -825,7 +1331,7 @@ tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, j
 	if ((rc = check_refs(c, e, body)) || (rc = check_unique(c, e, body, id)))
 		goto out;
 	buf sql = BUF_INIT;
-	params p = {0}, bidx = {0};
+	sql_params p = {0}, bidx = {0};
 	buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = ?, updated_by = ?", e->table);
 	p_int(&p, util_now());
 	p_int(&p, c->a->user_id);
@@ -865,7 +1371,10 @@ tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, j
 	p_int(&p, id);
 	p_int(&p, json_integer_value(json_object_get(cur, "version")));
 	store_stmt *st;
-	rc = store_prepare(c->db, sql.data, &st);
+	/* The rollups: out with the person as it was, in with it as it is (same transaction). */
+	rc = tallied(e) ? tally_row(c->db, id, -1) : TX_OK;
+	if (!rc)
+		rc = store_prepare(c->db, sql.data, &st);
 	if (!rc) {
 		p_bind(st, &p);
 		int s = store_step(st);
@@ -877,6 +1386,8 @@ tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, j
 	buf_free(&sql);
 	p_free(&p);
 	p_free(&bidx);
+	if (!rc && tallied(e))
+		rc = tally_row(c->db, id, 1);
 	if (rc)
 		goto out;
 	/* Sub-records follow their parent to its new unit. */
@@ -931,6 +1442,8 @@ tx_err record_delete(dctx *c, const model_entity *e, int64_t id)
 			return dctx_fail(c, TX_ECONFLICT, "conflict.has_children", "该组织下还有成员或下级组织",
 			                 "the organisation still has members or branches");
 	}
+	if (tallied(e) && (rc = tally_row(c->db, id, -1)))
+		return rc;
 	buf sql = BUF_INIT;
 	buf_printf(&sql, "UPDATE %s SET deleted = 1, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
 	           e->table);
@@ -1027,7 +1540,7 @@ tx_err record_units_moved(store *db, const char *old_path, const char *new_path)
 		if (s != STORE_DONE)
 			return TX_EDB;
 	}
-	return TX_OK;
+	return tally_unit_moved(db, old_path, new_path);
 }
 
 /* ---- for import and export (transfer.c) ---- */
@@ -1131,10 +1644,13 @@ tx_err record_each(dctx *c, const model_entity *e, const record_query *q, int cl
 	int64_t after = 0;
 	for (;;) {
 		buf sql = BUF_INIT;
-		params p = {0};
+		sql_params p = {0};
+		qrange g;
+		tx_err rc = resolve_range(c, q, &g);
 		select_cols(&sql, e);
-		scope_where(&sql, &p, c->a);
-		tx_err rc = add_filters(c, e, q, &sql, &p);
+		range_where(&sql, &p, &g, NULL);
+		if (!rc)
+			rc = add_filters(c, e, q, &sql, &p);
 		if (rc) {
 			buf_free(&sql);
 			p_free(&p);

@@ -18,14 +18,19 @@ typedef struct record_query {
 	const char *q;     /* free text over FF_SEARCH fields */
 	json_t *filters;   /* {field: "value"}: equality on dict/bool/ref fields, containment for lists */
 	int64_t parent_id; /* sub-records of this parent (0: any) */
-	int64_t after;     /* keyset cursor: id */
+	const char *after; /* keyset cursor as record_list returned it (opaque), or NULL */
 	int limit;
 } record_query;
 
 /* Record entity by name, or NULL (forms and system entities are not records). */
 const model_entity *record_entity(const char *name);
 
-tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, int64_t *next);
+/*
+ * One page in (unit_path, id) order: the records of a unit together, units
+ * in path order. *next is a malloc'd cursor for q->after, or NULL on the
+ * last page.
+ */
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, char **next);
 tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out);
 tx_err record_create(dctx *c, const model_entity *e, json_t *body, json_t **out);
 tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, json_t **out);
@@ -37,8 +42,30 @@ tx_err record_count(dctx *c, const model_entity *e, const record_query *q, const
 
 /* Live records of any entity held by unit `unit` (for unit deletion). */
 tx_err record_count_in_unit(store *db, int64_t unit, int64_t *n);
-/* After a unit subtree moved from old_path to new_path, rewrite unit_path in every record table. */
+/*
+ * After a unit subtree moved from old_path to new_path, rewrite unit_path
+ * in every record table and move the subtree's rollups (person_tally) from
+ * the old ancestors to the new ones.
+ */
 tx_err record_units_moved(store *db, const char *old_path, const char *new_path);
+
+/*
+ * The rollups of people (person_tally: live people of each unit and its
+ * subtree, in all, by category and by flag), kept by every write of this
+ * file. record_tally_defer(1) stops the upkeep on this thread (bulk loads:
+ * tongxin gen), record_tally_rebuild() recomputes the table from person
+ * inside the caller's transaction.
+ */
+void record_tally_defer(int on);
+tx_err record_tally_rebuild(store *db);
+/*
+ * record_tally_collect(1) makes this thread's writes sum their rollup
+ * changes in memory; record_tally_flush() writes the sums (call it inside
+ * the transaction, before the commit) and ends the collecting;
+ * record_tally_collect(0) drops what was collected (after a rollback).
+ */
+void record_tally_collect(int on);
+tx_err record_tally_flush(store *db);
 
 /*
  * Insert without scope checks (demo data, import) inside the caller's

@@ -5,6 +5,7 @@
  * model (404 otherwise), checked "<entity>:<action>" and validated the
  * body against that entity.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/grid.h"
@@ -24,7 +25,7 @@ static tx_err read_query(req *r, record_query *q)
 	if ((u && (util_parse_i64(u, &q->unit) || q->unit <= 0)) || (pa && (util_parse_i64(pa, &q->parent_id) || q->parent_id <= 0)))
 		return dctx_fail(&r->dc, TX_EINVAL, "validation.failed", "参数应为正整数", "ids must be positive integers");
 	q->q = req_query(r, "q");
-	q->after = cursor_parse(req_query(r, "after"));
+	q->after = req_query(r, "after");
 	q->limit = req_limit(r);
 	q->filters = req_query_all(r, reserved);
 	return TX_OK;
@@ -37,11 +38,12 @@ tx_err h_record_list(req *r)
 	if (rc)
 		return rc;
 	json_t *items;
-	int64_t next;
+	char *next = NULL;
 	rc = record_list(&r->dc, r->entity, &q, &items, &next);
 	json_decref(q.filters);
 	if (!rc)
-		h_page(r, items, next);
+		r->resp = json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(next) : json_null());
+	free(next);
 	return rc;
 }
 

@@ -63,6 +63,23 @@ tx_err h_dict_create(req *r);
 tx_err h_dict_update(req *r);
 tx_err h_dict_delete(req *r);
 
+/* h_case.c */
+tx_err h_case_types(req *r);
+tx_err h_case_list(req *r);
+tx_err h_case_figures(req *r);
+tx_err h_case_create(req *r);
+tx_err h_case_get(req *r);
+tx_err h_case_update(req *r);
+tx_err h_case_act(req *r);
+tx_err h_case_inbox(req *r);
+tx_err h_case_similar(req *r);
+tx_err h_case_addressees(req *r);
+tx_err h_case_file_add(req *r);
+tx_err h_case_file_get(req *r);
+tx_err h_notice_list(req *r);
+tx_err h_notice_read(req *r);
+tx_err h_notice_read_all(req *r);
+
 /* h_system.c */
 tx_err h_audit_list(req *r);
 tx_err h_meta(req *r);

@@ -54,6 +54,23 @@ const struct route routes[] = {
 	{"GET", API "/grid", h_grid, "grid_post:read", 0, NULL, NULL, NULL, "grid", "The work grid: gaps, clerks, staffing"},
 	{"GET", API "/audit", h_audit_list, "audit:read", 0, NULL, NULL, NULL, "audit", "The audit log, newest first"},
 
+	/* Cases (docs/cases.md): suggestions, proposals, enterprise requests, petitions, mediation. */
+	{"GET", API "/case_types", h_case_types, NULL, 0, NULL, NULL, NULL, "cases", "Every case type: states, transitions, create fields"},
+	{"GET", API "/cases", h_case_list, NULL, 0, NULL, NULL, NULL, "cases", "Cases the caller may see, newest first (?type=&state=&figure=&unit=&lead_unit=&from=&to=&q=&mine=1)"},
+	{"POST", API "/cases", h_case_create, "case:submit", R_WRITE | R_CREATE, "case_create", "case.create", "case", "cases", "Create a case"},
+	{"GET", API "/cases/figures", h_case_figures, "case:read", 0, NULL, NULL, NULL, "cases", "Figures of the cases in scope, and the handling units ranked"},
+	{"GET", API "/cases/similar", h_case_similar, NULL, 0, NULL, NULL, NULL, "cases", "Registered cases whose titles look like ?q="},
+	{"GET", API "/cases/addressees", h_case_addressees, "case:submit", 0, NULL, NULL, NULL, "cases", "Users a case can be addressed to (?kind=leader|signer)"},
+	{"GET", API "/cases/{id}", h_case_get, NULL, 0, NULL, NULL, NULL, "cases", "One case with its timeline, files and the actions open to the caller"},
+	{"PATCH", API "/cases/{id}", h_case_update, NULL, R_WRITE, "case_patch", "case.update", "case", "cases", "Edit a draft (its submitter)"},
+	{"POST", API "/cases/{id}/act", h_case_act, NULL, R_WRITE | R_CREATE, "case_action", "case.act", "case", "cases", "Take an action of the case's flow"},
+	{"POST", API "/cases/{id}/files", h_case_file_add, NULL, R_WRITE | R_UPLOAD | R_FILE, NULL, "case.file", "case", "cases", "Attach a file: the raw bytes as the body (?name=; JPEG, PNG, PDF, Office; at most 10 MiB)"},
+	{"GET", API "/cases/{id}/files/{fid}", h_case_file_get, NULL, 0, NULL, NULL, NULL, "cases", "An attachment"},
+	{"GET", API "/inbox", h_case_inbox, NULL, 0, NULL, NULL, NULL, "cases", "What waits for me or my unit, overdue, due this week"},
+	{"GET", API "/notices", h_notice_list, NULL, 0, NULL, NULL, NULL, "cases", "My notices, newest first (?unread=1)"},
+	{"POST", API "/notices/read_all", h_notice_read_all, NULL, 0, NULL, NULL, NULL, "cases", "Mark all my notices read"},
+	{"POST", API "/notices/{id}/read", h_notice_read, NULL, 0, NULL, NULL, NULL, "cases", "Mark a notice read"},
+
 	/* Import and export of record entities (before the generic routes, which would take "import" for an id). */
 	{"GET", API "/person/{id}/photo", h_photo_get, "person:read", 0, NULL, NULL, NULL, "records", "A person's photo (JPEG or PNG)"},
 	{"PUT", API "/person/{id}/photo", h_photo_put, "person:update", R_WRITE | R_UPLOAD | R_IMAGE, NULL, "person.photo", "person", "records", "Set a person's photo: the raw image as the body (image/jpeg or image/png, at most 2 MiB)"},

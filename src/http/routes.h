@@ -27,6 +27,8 @@ enum route_flags {
 	R_UPLOAD = 1 << 7,   /* the body is a file (.xlsx or .csv, up to TRANSFER_MAX_UPLOAD
 	                        bytes), handed to the handler as r->upload, not parsed */
 	R_IMAGE = 1 << 8,    /* with R_UPLOAD: the body is a JPEG or PNG image (≤ 2 MiB) */
+	R_FILE = 1 << 9,     /* with R_UPLOAD: the body is an attachment (≤ CASE_FILE_MAX), its type
+	                        judged by content in the domain */
 };
 
 struct route {

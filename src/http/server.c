@@ -40,6 +40,7 @@
 #include "http/assets.h"
 #include "http/metrics.h"
 #include "http/routes.h"
+#include "domain/cases.h"
 #include "domain/photo.h"
 #include "domain/record.h"
 #include "domain/transfer.h"
@@ -175,7 +176,7 @@ static size_t upload_limit(const char *method, const char *url)
 	const struct route *rt = routes_match(method, url, &tmp, &known);
 	if (!rt || !(rt->flags & R_UPLOAD))
 		return 0;
-	return (rt->flags & R_IMAGE) ? PHOTO_MAX_BYTES : TRANSFER_MAX_UPLOAD;
+	return (rt->flags & R_IMAGE) ? PHOTO_MAX_BYTES : (rt->flags & R_FILE) ? CASE_FILE_MAX : TRANSFER_MAX_UPLOAD;
 }
 
 static MHD_RESULT send_buf(struct MHD_Connection *conn, int status, char *data, size_t len, const char *type,
@@ -371,6 +372,16 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		r->upload = cs->body.data ? cs->body.data : "";
 		r->upload_len = cs->body.len;
 		r->upload_type = ct;
+	} else if (rt->flags & R_FILE) {
+		/* Any declared type but the ones a cross-site form can send; the content decides. */
+		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+		if (!ct || strncasecmp(ct, "multipart/", 10) == 0 || strncasecmp(ct, "text/plain", 10) == 0 ||
+		    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+			return dctx_fail(&r->dc, TX_EMEDIA, "request.media_type", "请直接上传文件内容",
+			                 "send the file's bytes as the body with its own Content-Type");
+		r->upload = cs->body.data ? cs->body.data : "";
+		r->upload_len = cs->body.len;
+		r->upload_type = ct;
 	} else if (rt->flags & R_UPLOAD) {
 		const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 		if (!transfer_upload_format(ct))
@@ -431,7 +442,7 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 		audit_entry e = {.actor_id = r->actor.user_id,
 		                 .actor = r->actor.username,
 		                 .ip = r->ip,
-		                 .action = ent ? r->audit_action : rt->audit,
+		                 .action = r->dc.audit_action[0] ? r->dc.audit_action : ent ? r->audit_action : rt->audit,
 		                 .entity = ent ? r->entity->name : rt->entity,
 		                 .entity_id = r->dc.audit_id[0]  ? r->dc.audit_id
 		                              : ent && r->nparams > 1 ? r->params[1]

@@ -66,6 +66,22 @@ static const dict_item permission_items[] = {
 	{"grid_post:delete", "删除网格岗位", "delete grid posts"},
 	{"grid_post:reveal", "查看岗位人员电话", "reveal grid post phones"},
 	{"grid_post:export_unmasked", "导出未脱敏的网格岗位数据", "export grid posts unmasked"},
+	{"leader_link:read", "查看领导联系企业", "read leader-enterprise links"},
+	{"leader_link:create", "新增领导联系企业", "add leader-enterprise links"},
+	{"leader_link:update", "修改领导联系企业", "update leader-enterprise links"},
+	{"leader_link:delete", "删除领导联系企业", "delete leader-enterprise links"},
+	{"leader_link:reveal", "查看领导联系企业敏感信息", "reveal leader-enterprise link data"},
+	{"leader_link:export_unmasked", "导出未脱敏的领导联系企业", "export leader-enterprise links unmasked"},
+	{"enterprise_visit:read", "查看企业走访", "read enterprise visits"},
+	{"enterprise_visit:create", "新增企业走访", "add enterprise visits"},
+	{"enterprise_visit:update", "修改企业走访", "update enterprise visits"},
+	{"enterprise_visit:delete", "删除企业走访", "delete enterprise visits"},
+	{"enterprise_visit:reveal", "查看企业走访敏感信息", "reveal enterprise visit data"},
+	{"enterprise_visit:export_unmasked", "导出未脱敏的企业走访", "export enterprise visits unmasked"},
+	{"case:read", "查看案件及统计", "read cases and their figures"},
+	{"case:submit", "提交建言、提案、诉求", "submit cases"},
+	{"case:handle", "承办案件", "handle cases for a unit"},
+	{"case:manage", "登记、交办、审核案件", "register, assign and review cases"},
 };
 
 /*
@@ -354,9 +370,75 @@ static const model_dict level = {"level", "层级", "level", NULL, level_items, 
 static const model_dict cadre_rank = {"cadre_rank", "后备干部职级", "reserve cadre rank", NULL, cadre_rank_items,
                                       N(cadre_rank_items)};
 
+/* Cases (docs/cases.md). */
+static const dict_item case_type_items[] = {
+	{"suggestion", "议政建言", "suggestion"},
+	{"proposal", "提案", "proposal"},
+	{"enterprise_request", "企业诉求", "enterprise request"},
+	{"petition", "信访", "petition"},
+	{"mediation", "调解", "mediation"},
+};
+static const dict_item handling_mode_items[] = {
+	{"single", "单办", "single unit"},
+	{"separate", "分办", "separate handling"},
+	{"joint", "会办", "joint handling"},
+};
+static const dict_item result_class_items[] = {
+	{"A", "A类 已解决或基本解决", "A: solved or basically solved"},
+	{"B", "B类 正在解决或列入计划", "B: being solved or planned"},
+	{"C", "C类 因条件限制暂不能解决", "C: cannot be solved now"},
+};
+static const dict_item rating_items[] = {
+	{"satisfied", "满意", "satisfied"},
+	{"basic", "基本满意", "basically satisfied"},
+	{"unsatisfied", "不满意", "unsatisfied"},
+};
+/* The grounds on which a proposal is not registered (不予立案). */
+static const dict_item not_registered_reason_items[] = {
+	{"secret", "涉及党和国家秘密", "concerns state or party secrets"},
+	{"forbidden", "违反国家法律法规或禁止事项", "a matter the law forbids"},
+	{"personnel", "涉及人事任免", "personnel matters"},
+	{"party_internal", "属于党派团体内部事务", "a party's or group's internal affairs"},
+	{"litigation", "涉及诉讼、仲裁或纪检案件", "in litigation or arbitration"},
+	{"academic", "属于学术探讨", "academic discussion"},
+	{"personal", "涉及个人或亲属私事", "personal or family matters"},
+	{"promotion", "宣传推介产品或作品", "promotes a product or work"},
+	{"accusation", "对具体人员的检举控告", "accusation against named people"},
+	{"no_suggestion", "无具体建议", "no concrete suggestion"},
+	{"other", "其他", "other"},
+};
+static const dict_item case_channel_items[] = {
+	{"visit", "走访", "visit"},
+	{"online", "网上", "online"},
+	{"hotline", "12345热线", "12345 hotline"},
+	{"leader_visit", "领导走访", "leader's visit"},
+	{"letter", "来信", "letter"},
+	{"walk_in", "来访", "walk-in"},
+};
+static const dict_item visit_rhythm_items[] = {
+	{"monthly", "每月", "monthly"},
+	{"quarterly", "每季度", "quarterly"},
+	{"half_year", "每半年", "every half year"},
+	{"yearly", "每年", "yearly"},
+};
+
+static const model_dict case_type = {"case_type", "案件类型", "case type", NULL, case_type_items, N(case_type_items)};
+static const model_dict handling_mode = {"handling_mode", "办理方式", "handling mode", NULL, handling_mode_items,
+                                         N(handling_mode_items)};
+static const model_dict result_class = {"result_class", "办理结果", "result class", NULL, result_class_items,
+                                        N(result_class_items)};
+static const model_dict rating = {"rating", "满意度", "rating", NULL, rating_items, N(rating_items)};
+static const model_dict not_registered_reason = {"not_registered_reason", "不予立案理由", "reason not registered",
+                                                 NULL, not_registered_reason_items, N(not_registered_reason_items)};
+static const model_dict case_channel = {"case_channel", "来源渠道", "channel", NULL, case_channel_items,
+                                        N(case_channel_items)};
+static const model_dict visit_rhythm = {"visit_rhythm", "走访频次", "visit rhythm", NULL, visit_rhythm_items,
+                                        N(visit_rhythm_items)};
+
 const model_dict *const model_dicts[] = {
 	&unit_kind, &role_scope, &permission, &political, &ethnicity, &education, &gender, &religion, &member_category,
 	&new_class_group, &party, &chamber_kind, &org_kind, &enterprise_kind, &post_kind, &arrangement_kind, &level,
-	&cadre_rank,
+	&cadre_rank, &case_type, &handling_mode, &result_class, &rating, &not_registered_reason, &case_channel,
+	&visit_rhythm,
 };
 const size_t model_dicts_count = N(model_dicts);

@@ -113,10 +113,54 @@ static const model_entity local_dict_form = {"local_dict", "本地字典", "loca
 static const model_entity reveal_form = {"reveal", "查看敏感信息", "reveal a sensitive value", ENTITY_FORM,
                                          reveal_fields, N(reveal_fields), NULL, NULL, NULL, NULL};
 
+/* Cases (docs/cases.md): the bodies of create, edit and act. */
+#define CASE_TEXT(name, zh, en, flags, len) {name, FT_TEXT, zh, en, flags, len, 0, 0, 0, 0}
+static const model_field case_create_fields[] = {
+	{"type", FT_DICT, "类型", "type", FF_REQUIRED, 0, "case_type", 0, 0, 0},
+	CASE_TEXT("title", "标题", "title", FF_REQUIRED, 100),
+	CASE_TEXT("content", "内容", "content", FF_REQUIRED, 10000),
+	{"unit_id", FT_REF, "所属单位", "unit", 0, 0, 0, 0, 0, 0},
+	{"org_id", FT_REF, "以组织名义", "in the name of", 0, 0, 0, 0, 0, 0},
+	{"enterprise_id", FT_REF, "企业", "enterprise", 0, 0, 0, 0, 0, 0},
+	{"channel", FT_DICT, "来源渠道", "channel", 0, 0, "case_channel", 0, 0, 0},
+	{"visit_id", FT_REF, "走访记录", "visit", 0, 0, 0, 0, 0, 0},
+	{"person_id", FT_REF, "当事人", "person on record", 0, 0, 0, 0, 0, 0},
+	{"leader_ids", FT_IDS, "呈送领导", "leaders addressed", 0, 20, 0, 0, 0, 0},
+	{"signer_ids", FT_IDS, "联名人", "joint signers", 0, 50, 0, 0, 0, 0},
+};
+
+static const model_field case_patch_fields[] = {
+	CASE_TEXT("title", "标题", "title", 0, 100),
+	CASE_TEXT("content", "内容", "content", 0, 10000),
+	{"version", FT_INT, "版本", "version", FF_REQUIRED, 0, 0, 0, 0, 0},
+};
+
+static const model_field case_action_fields[] = {
+	CASE_TEXT("action", "操作", "action", FF_REQUIRED, 32),
+	{"version", FT_INT, "版本", "version", FF_REQUIRED, 0, 0, 0, 0, 0},
+	CASE_TEXT("comment", "意见", "comment", 0, 2000),
+	{"reason", FT_DICT, "不予立案理由", "reason not registered", 0, 0, "not_registered_reason", 0, 0, 0},
+	{"mode", FT_DICT, "办理方式", "handling mode", 0, 0, "handling_mode", 0, 0, 0},
+	{"lead_unit_id", FT_REF, "主办单位", "lead unit", 0, 0, 0, 0, 0, 0},
+	{"co_unit_ids", FT_IDS, "会办/分办单位", "co-handling units", 0, 20, 0, 0, 0, 0},
+	{"result_class", FT_DICT, "办理结果", "result class", 0, 0, "result_class", 0, 0, 0},
+	CASE_TEXT("answer", "答复内容", "answer", 0, 10000),
+	{"rating", FT_DICT, "评价", "rating", 0, 0, "rating", 0, 0, 0},
+	{"merge_into", FT_REF, "并入案件", "merge into", 0, 0, 0, 0, 0, 0},
+	{"file_ids", FT_IDS, "附件", "attachments", 0, 20, 0, 0, 0, 0},
+};
+
+static const model_entity case_create_form = {"case_create", "新建案件", "new case", ENTITY_FORM,
+                                              case_create_fields, N(case_create_fields), NULL, NULL, NULL, NULL};
+static const model_entity case_patch_form = {"case_patch", "修改案件", "edit case", ENTITY_FORM, case_patch_fields,
+                                             N(case_patch_fields), NULL, NULL, NULL, NULL};
+static const model_entity case_action_form = {"case_action", "办理操作", "case action", ENTITY_FORM,
+                                              case_action_fields, N(case_action_fields), NULL, NULL, NULL, NULL};
+
 /* registry.c */
 extern const model_entity person_entity, arrangement_entity, realpost_entity, training_entity, temppost_entity,
 	rotation_entity, resume_entity, award_entity, family_entity, organisation_entity, membership_entity,
-	grid_post_entity;
+	grid_post_entity, leader_link_entity, enterprise_visit_entity;
 
 const model_entity *const model_entities[] = {
 	&unit_entity,         &user_entity,         &role_entity,        &login_form,
@@ -124,6 +168,7 @@ const model_entity *const model_entities[] = {
 	&reveal_form,         &local_dict_form,     &person_entity,       &arrangement_entity, &realpost_entity,
 	&training_entity,     &temppost_entity,     &rotation_entity,    &resume_entity,
 	&award_entity,        &family_entity,       &organisation_entity, &membership_entity,
-	&grid_post_entity,
+	&grid_post_entity,    &leader_link_entity,  &enterprise_visit_entity,
+	&case_create_form,    &case_patch_form,     &case_action_form,
 };
 const size_t model_entities_count = N(model_entities);

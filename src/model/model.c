@@ -146,6 +146,22 @@ static const msg2 *check_value(const model_field *f, json_t *v)
 		}
 		return NULL;
 	}
+	case FT_IDS: {
+		static const msg2 m_ids = {"应为不重复的编号数组", "must be an array of distinct positive ids"};
+		if (!json_is_array(v))
+			return &m_ids;
+		if (f->max_len && json_array_size(v) > (size_t)f->max_len)
+			return &m_too_many;
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *it = json_array_get(v, i);
+			if (!json_is_integer(it) || json_integer_value(it) <= 0)
+				return &m_ids;
+			for (size_t k = 0; k < i; k++)
+				if (json_integer_value(json_array_get(v, k)) == json_integer_value(it))
+					return &m_ids;
+		}
+		return NULL;
+	}
 	case FT_INT:
 		return json_is_integer(v) ? NULL : &m_int;
 	case FT_REF:
@@ -222,7 +238,7 @@ int model_validate(const model_entity *e, json_t *body, validate_mode mode, cons
 static const char *const type_names[FT__MAX] = {
 	[FT_TEXT] = "text", [FT_INT] = "int",           [FT_BOOL] = "bool", [FT_DICT] = "dict",
 	[FT_REF] = "ref",   [FT_PASSWORD] = "password", [FT_LIST] = "list", [FT_DATE] = "date",
-	[FT_OBJECTS] = "objects",
+	[FT_OBJECTS] = "objects", [FT_IDS] = "ids",
 };
 
 json_t *model_meta_json(void)

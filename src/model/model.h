@@ -28,6 +28,7 @@ typedef enum field_type {
 	FT_LIST,     /* array of strings (dictionary values when .dict is set) */
 	FT_DATE,     /* "YYYY-MM-DD" */
 	FT_OBJECTS,  /* array of objects, checked further by the domain (max_len items) */
+	FT_IDS,      /* array of distinct positive integers (ids), at most max_len */
 	FT__MAX
 } field_type;
 

@@ -238,6 +238,32 @@ static const model_field grid_post_fields[] = {
 	VERSION_FIELD,
 };
 
+/* A city leader paired with an enterprise (领导联系服务民营企业). */
+static const model_field leader_link_fields[] = {
+	ID_FIELD,
+	{"unit_id", FT_REF, "管理单位", "managing unit", FF_REQUIRED | FF_LIST, 0, 0, 0, 0, 0},
+	{"leader_name", FT_TEXT, "联系领导", "leader", FF_REQUIRED | FF_SEARCH | FF_LIST, 50, 0, check_name, 0, 0},
+	TEXT("leader_post", "领导职务", "leader's post", FF_LIST, 50),
+	{"enterprise_id", FT_REF, "联系企业", "enterprise", FF_REQUIRED | FF_LIST, 0, 0, 0, 0, 0},
+	DICT("rhythm", "走访频次", "visit rhythm", FF_LIST, "visit_rhythm"),
+	DATE("start_date", "联系起始日期", "since"),
+	TEXT("note", "备注", "note", 0, 500),
+	VERSION_FIELD,
+};
+
+/* A leader's or staff's visit to an enterprise, with the problems raised. */
+static const model_field enterprise_visit_fields[] = {
+	ID_FIELD,
+	{"unit_id", FT_REF, "管理单位", "managing unit", FF_REQUIRED | FF_LIST, 0, 0, 0, 0, 0},
+	{"enterprise_id", FT_REF, "走访企业", "enterprise", FF_REQUIRED | FF_LIST, 0, 0, 0, 0, 0},
+	{"leader_name", FT_TEXT, "走访领导", "visited by", FF_REQUIRED | FF_SEARCH | FF_LIST, 50, 0, 0, 0, 0},
+	{"visit_date", FT_DATE, "走访日期", "date", FF_REQUIRED | FF_LIST, 0, 0, 0, 0, 0},
+	TEXT("participants", "参加人员", "participants", 0, 200),
+	TEXT("content", "走访内容", "what was discussed", FF_SEARCH, 2000),
+	TEXT("problems", "企业反映问题", "problems raised", FF_SEARCH, 2000),
+	VERSION_FIELD,
+};
+
 #define RECORD(var, name, zh, en, fields, table, parent, pfield, check)                                             \
 	const model_entity var = {name, zh, en, ENTITY_RECORD, fields, N(fields), table, parent, pfield, check}
 
@@ -261,3 +287,7 @@ RECORD(organisation_entity, "organisation", "组织", "organisation", organisati
 RECORD(membership_entity, "membership", "组织成员", "membership", membership_fields, "membership", "person",
        "person_id", NULL);
 RECORD(grid_post_entity, "grid_post", "网格岗位", "grid post", grid_post_fields, "grid_post", NULL, NULL, NULL);
+RECORD(leader_link_entity, "leader_link", "领导联系企业", "leader-enterprise link", leader_link_fields, "leader_link",
+       NULL, NULL, NULL);
+RECORD(enterprise_visit_entity, "enterprise_visit", "企业走访", "enterprise visit", enterprise_visit_fields,
+       "enterprise_visit", NULL, NULL, NULL);

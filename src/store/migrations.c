@@ -250,12 +250,190 @@ static const char m5_local_dict[] =
 	" sort INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (dict_code, value));";
 
+/*
+ * Cases (suggestions, proposals, enterprise requests, petitions, mediation):
+ * one table for every type, its parties (leaders, signers, handling units,
+ * submitters of merged cases), an append-only timeline, attachments,
+ * in-app notices with an outbox for the sending interface, and the number
+ * sequence. The flows themselves are code tables (src/domain/flows.c).
+ */
+static const char m6_cases[] =
+	"CREATE TABLE cases ("
+	" id {{ID}},"
+	" type TEXT NOT NULL,"
+	" no TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" content TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" unit_id {{BIGINT}} NOT NULL REFERENCES unit(id),"
+	" unit_path {{PATH}} NOT NULL,"
+	" submitter_id {{BIGINT}} NOT NULL REFERENCES app_user(id),"
+	" org_id {{BIGINT}} REFERENCES organisation(id),"
+	" enterprise_id {{BIGINT}} REFERENCES organisation(id),"
+	" person_id {{BIGINT}} REFERENCES person(id),"
+	" visit_id {{BIGINT}},"
+	" channel TEXT,"
+	" mode TEXT,"
+	" lead_unit_id {{BIGINT}} REFERENCES unit(id),"
+	" lead_unit_path {{PATH}},"
+	" deadline TEXT,"
+	" extended INTEGER NOT NULL DEFAULT 0,"
+	" round INTEGER NOT NULL DEFAULT 1,"
+	" result_class TEXT,"
+	" answer TEXT,"
+	" rating TEXT,"
+	" reason TEXT,"
+	" merged_into {{BIGINT}} REFERENCES cases(id),"
+	" submitted_at {{BIGINT}},"
+	" registered_at {{BIGINT}},"
+	" assigned_at {{BIGINT}},"
+	" answered_at {{BIGINT}},"
+	" answered_date TEXT,"
+	" closed_at {{BIGINT}},"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" deleted INTEGER NOT NULL DEFAULT 0,"
+	" created_at {{BIGINT}} NOT NULL,"
+	" updated_at {{BIGINT}} NOT NULL);"
+	"CREATE UNIQUE INDEX cases_no ON cases(no);"
+	"CREATE INDEX cases_scope ON cases(unit_path, id);"
+	"CREATE INDEX cases_lead ON cases(lead_unit_path, id);"
+	"CREATE INDEX cases_submitter ON cases(submitter_id, id);"
+	"CREATE INDEX cases_type ON cases(type, state);"
+
+	"CREATE TABLE case_party ("
+	" id {{ID}},"
+	" case_id {{BIGINT}} NOT NULL REFERENCES cases(id),"
+	" role TEXT NOT NULL,"
+	" user_id {{BIGINT}} REFERENCES app_user(id),"
+	" unit_id {{BIGINT}} REFERENCES unit(id),"
+	" unit_path {{PATH}},"
+	" done INTEGER NOT NULL DEFAULT 0,"
+	" answer TEXT,"
+	" done_at {{BIGINT}});"
+	"CREATE INDEX case_party_case ON case_party(case_id, role);"
+	"CREATE INDEX case_party_user ON case_party(user_id);"
+	"CREATE INDEX case_party_unit ON case_party(unit_path);"
+
+	"CREATE TABLE case_event ("
+	" id {{ID}},"
+	" case_id {{BIGINT}} NOT NULL REFERENCES cases(id),"
+	" at {{BIGINT}} NOT NULL,"
+	" actor_id {{BIGINT}} REFERENCES app_user(id),"
+	" actor_name TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" from_state TEXT,"
+	" to_state TEXT NOT NULL,"
+	" comment TEXT,"
+	" detail TEXT,"
+	" file_ids TEXT);"
+	"CREATE INDEX case_event_case ON case_event(case_id, id);"
+
+	"CREATE TABLE case_file ("
+	" id {{ID}},"
+	" case_id {{BIGINT}} NOT NULL REFERENCES cases(id),"
+	" name TEXT NOT NULL,"
+	" mime TEXT NOT NULL,"
+	" size {{BIGINT}} NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" data {{BLOB}} NOT NULL,"
+	" event_id {{BIGINT}},"
+	" created_by {{BIGINT}} NOT NULL REFERENCES app_user(id),"
+	" created_at {{BIGINT}} NOT NULL);"
+	"CREATE INDEX case_file_case ON case_file(case_id, id);"
+
+	"CREATE TABLE case_seq ("
+	" type TEXT NOT NULL,"
+	" year INTEGER NOT NULL,"
+	" n INTEGER NOT NULL,"
+	" PRIMARY KEY (type, year));"
+
+	"CREATE TABLE notice ("
+	" id {{ID}},"
+	" user_id {{BIGINT}} NOT NULL REFERENCES app_user(id),"
+	" case_id {{BIGINT}} REFERENCES cases(id),"
+	" kind TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" body TEXT,"
+	" created_at {{BIGINT}} NOT NULL,"
+	" read_at {{BIGINT}});"
+	"CREATE INDEX notice_user ON notice(user_id, id);"
+	"CREATE TABLE notice_outbox ("
+	" notice_id {{BIGINT}} NOT NULL REFERENCES notice(id),"
+	" sink TEXT NOT NULL,"
+	" sent_at {{BIGINT}},"
+	" error TEXT,"
+	" PRIMARY KEY (notice_id, sink));"
+
+	/* Leaders paired with enterprises (联系服务) and their visits. */
+	"CREATE TABLE leader_link (" REC_HEAD
+	" leader_name TEXT NOT NULL, leader_post TEXT, enterprise_id {{BIGINT}} NOT NULL REFERENCES organisation(id),"
+	" rhythm TEXT, start_date TEXT, note TEXT," REC_TAIL ");"
+	SCOPE_INDEX("leader_link")
+	"CREATE TABLE enterprise_visit (" REC_HEAD
+	" enterprise_id {{BIGINT}} NOT NULL REFERENCES organisation(id), leader_name TEXT NOT NULL, visit_date TEXT NOT NULL,"
+	" participants TEXT, content TEXT, problems TEXT," REC_TAIL ");"
+	SCOPE_INDEX("enterprise_visit");
+
+static const char m6_sqlite[] =
+	"CREATE TRIGGER case_event_no_update BEFORE UPDATE ON case_event"
+	" BEGIN SELECT RAISE(ABORT, 'case_event is append-only'); END;"
+	"CREATE TRIGGER case_event_no_delete BEFORE DELETE ON case_event"
+	" BEGIN SELECT RAISE(ABORT, 'case_event is append-only'); END;";
+
+static const char m6_postgres[] =
+	"CREATE FUNCTION case_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN RAISE EXCEPTION 'case_event is append-only'; END $$;"
+	"CREATE TRIGGER case_event_no_change BEFORE UPDATE OR DELETE ON case_event"
+	" FOR EACH ROW EXECUTE FUNCTION case_event_append_only();"
+	"CREATE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON case_event"
+	" FOR EACH STATEMENT EXECUTE FUNCTION case_event_append_only();";
+
+
+/*
+ * Rollups of people (record.c, "rollups"): for each unit the live people
+ * of the unit and its whole subtree — in all (dim ''), per category (dim
+ * 'categories', value the code) and per flag (value 'true') — kept in the
+ * transaction of every write that changes a person, so a grouped count of
+ * any subtree is one index look-up instead of a scan. No foreign key: a
+ * row may outlive its unit at n = 0. Filled here from what is there: each
+ * unit's own people first, then every unit sums its subtree's units.
+ */
+static const char m7_person_tally[] =
+	"CREATE TABLE person_tally ("
+	" unit_id {{BIGINT}} NOT NULL,"
+	" dim TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" n {{BIGINT}} NOT NULL,"
+	" PRIMARY KEY (unit_id, dim, value));"
+	"CREATE TABLE person_tally_own (unit_id {{BIGINT}} NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,"
+	" n {{BIGINT}} NOT NULL);"
+	"INSERT INTO person_tally_own (unit_id, dim, value, n)"
+	" SELECT unit_id, '', '', COUNT(*) FROM person WHERE deleted = 0 GROUP BY unit_id;"
+	"INSERT INTO person_tally_own (unit_id, dim, value, n)"
+	" SELECT p.unit_id, 'categories', c.v, COUNT(*) FROM person p JOIN ("
+	"SELECT '01' AS v UNION ALL SELECT '02' UNION ALL SELECT '03' UNION ALL SELECT '04' UNION ALL SELECT '05'"
+	" UNION ALL SELECT '06' UNION ALL SELECT '07' UNION ALL SELECT '08' UNION ALL SELECT '09' UNION ALL SELECT '10'"
+	" UNION ALL SELECT '11' UNION ALL SELECT '12'"
+	") c ON p.categories LIKE '%,' || c.v || ',%' WHERE p.deleted = 0 GROUP BY p.unit_id, c.v;"
+	"INSERT INTO person_tally_own (unit_id, dim, value, n) SELECT unit_id, 'is_representative', 'true', COUNT(*)"
+	" FROM person WHERE deleted = 0 AND is_representative <> 0 GROUP BY unit_id;"
+	"INSERT INTO person_tally_own (unit_id, dim, value, n) SELECT unit_id, 'is_reserve_cadre', 'true', COUNT(*)"
+	" FROM person WHERE deleted = 0 AND is_reserve_cadre <> 0 GROUP BY unit_id;"
+	"CREATE INDEX person_tally_own_unit ON person_tally_own(unit_id);"
+	"INSERT INTO person_tally (unit_id, dim, value, n)"
+	" SELECT a.id, o.dim, o.value, SUM(o.n) FROM unit a"
+	" JOIN unit d ON d.path >= a.path AND d.path < substr(a.path, 1, length(a.path) - 1) || '0'"
+	" JOIN person_tally_own o ON o.unit_id = d.id GROUP BY a.id, o.dim, o.value;"
+	"DROP TABLE person_tally_own;";
+
 const struct migration migrations[] = {
 	{1, "core: units, users, roles, sessions, audit", m1_core, m1_sqlite, m1_postgres},
 	{2, "registry: people, sub-records, organisations, memberships, grid posts", m2_registry, NULL, NULL},
 	{3, "import jobs", m3_import_job, NULL, NULL},
 	{4, "person photos", m4_photo, NULL, NULL},
 	{5, "local dictionaries", m5_local_dict, NULL, NULL},
+	{6, "cases: workflow, timeline, files, notices; leader links and visits", m6_cases, m6_sqlite, m6_postgres},
+	{7, "rollups: people per unit subtree by category and flag", m7_person_tally, NULL, NULL},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

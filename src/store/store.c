@@ -176,6 +176,8 @@ tx_err store_commit(store *db)
 		db->drv->exec(db, "ROLLBACK");
 	}
 	db->in_tx = 0;
+	if (db->kind == STORE_SQLITE)
+		store_sqlite_writer_done();
 	return rc;
 }
 
@@ -184,7 +186,10 @@ tx_err store_rollback(store *db)
 	if (!db->in_tx)
 		return TX_OK;
 	db->in_tx = 0;
-	return db->drv->exec(db, "ROLLBACK");
+	tx_err rc = db->drv->exec(db, "ROLLBACK");
+	if (db->kind == STORE_SQLITE)
+		store_sqlite_writer_done();
+	return rc;
 }
 
 int store_in_tx(const store *db)

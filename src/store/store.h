@@ -46,6 +46,15 @@ enum { STORE_ROW = 100, STORE_DONE = 101 };
  * errmsg is not NULL, sets *errmsg to a malloc'd message the caller frees.
  */
 tx_err store_open(const char *url, store **out, char **errmsg);
+/*
+ * SQLite connections opened after this call use a page cache of cache_mb
+ * MiB each and map up to mmap_mb MiB of the file (0: no mapping); with
+ * write_queue, a writer that finds the write lock taken waits until a
+ * write transaction of this process ends (or 2 ms) instead of sleeping in
+ * SQLite's busy handler for up to 100 ms at a time (sqlite.c, sq_busy).
+ * Defaults before any call: 16, 256 and 0. PostgreSQL ignores it.
+ */
+void store_sqlite_tune(int cache_mb, int mmap_mb, int write_queue);
 void store_close(store *db);
 store_kind store_kind_of(const store *db);
 

@@ -44,6 +44,8 @@ struct store_stmt {
 };
 
 extern const struct store_driver store_sqlite_driver;
+/* A write transaction of this process ended: wake the SQLite writers waiting for the lock (sqlite.c). */
+void store_sqlite_writer_done(void);
 extern const struct store_driver store_postgres_driver;
 
 #endif

@@ -130,10 +130,11 @@ export function parseSetCookies(headers) {
  *   demo: true (default) runs `tongxin demo --password PASSWORD`;
  *         false runs `tongxin init` and keeps its printed passwords in
  *         `initPasswords` ({admin, secadmin, auditor}).
+ *   people, cases: the demo's size (tongxin demo --people --cases).
  *   threads: --threads N for serve.
  *   serveArgs: more flags for serve (e.g. ['--session-idle', '3']).
  */
-export async function startServer({ demo = true, threads, serveArgs = [], people = 200 } = {}) {
+export async function startServer({ demo = true, threads, serveArgs = [], people = 200, cases = 80 } = {}) {
 	assert.ok(fs.existsSync(BIN), `binary not found: ${BIN} (set TONGXIN_BIN)`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongxin-test-'));
 	const keys = path.join(dir, 'keys');
@@ -158,7 +159,7 @@ export async function startServer({ demo = true, threads, serveArgs = [], people
 
 	try {
 		const setup = demo
-			? runCli(['demo', '--db', db, '--keys', keys, '--password', PASSWORD, '--people', String(people)], { cwd: dir })
+			? runCli(['demo', '--db', db, '--keys', keys, '--password', PASSWORD, '--people', String(people), '--cases', String(cases)], { cwd: dir })
 			: runCli(['init', '--db', db, '--keys', keys], { cwd: dir });
 		srv.setupOutput = setup.stdout;
 		fs.writeFileSync(path.join(dir, 'setup.log'), `${setup.stdout}\n--- stderr ---\n${setup.stderr}`);

@@ -181,6 +181,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app};
 REVOKE UPDATE, DELETE ON audit_log FROM ${app};
 REVOKE INSERT, DELETE ON audit_head FROM ${app};
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM ${app};
+REVOKE UPDATE, DELETE ON case_event FROM ${app};
 `;
 
 /* Run SQL as whoever `url` names; {ok, out, err} instead of throwing. */
@@ -206,7 +207,7 @@ const withUser = (url, user, dbname) => {
  * Returns {dir, db (the app's URL), ownerDb, keys, nodes, sql(q) (as the
  * server's superuser), appSql(q) (as the app, {ok, out, err}), cli(args), stop()}.
  */
-export async function startCluster({ count = 2, people = 100, serveArgs = [] } = {}) {
+export async function startCluster({ count = 2, people = 100, cases = 40, serveArgs = [] } = {}) {
 	assert.ok(PG_URL, 'TONGXIN_TEST_PG_URL is not set');
 	assert.ok(fs.existsSync(BIN), `binary not found: ${BIN} (set TONGXIN_BIN)`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tongxin-multinode-'));
@@ -248,7 +249,7 @@ export async function startCluster({ count = 2, people = 100, serveArgs = [] } =
 	try {
 		const t0 = Date.now();
 		const setup = cluster.cli(['demo', '--db', cluster.ownerDb, '--keys', cluster.keys, '--password', PASSWORD,
-			'--people', String(people)]);
+			'--people', String(people), '--cases', String(cases)]);
 		fs.writeFileSync(path.join(dir, 'demo.log'), `${setup.stdout}\n--- stderr ---\n${setup.stderr}`);
 		if (setup.status !== 0) throw new Error(`tongxin demo exited ${setup.status}:\n${setup.stderr}`);
 		cluster.demoMs = Date.now() - t0;

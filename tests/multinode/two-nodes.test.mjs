@@ -194,9 +194,8 @@ function suite() {
 	/*
 	 * The race of a case transition: N clients hold the same version and all
 	 * try to change the record at once, half through each node. Exactly one
-	 * may win. Cases do not exist yet; this uses the same optimistic locking
-	 * (`version`) they will use, and the transition itself will be checked
-	 * here when cases exist.
+	 * may win. Case transitions use the same optimistic locking and have
+	 * their own race below.
 	 */
 	async function race(kind, id, field, rounds, n) {
 		const wins = { A: 0, B: 0 };
@@ -243,6 +242,34 @@ function suite() {
 		const wins = await race('units', c.json.id, 'name', 6, 16);
 		console.log(`# unit race: winners by node ${JSON.stringify(wins)}`);
 		assert.equal(cl.sql(`SELECT version FROM unit WHERE id = ${c.json.id}`), String(c.json.version + 6));
+	});
+
+	it('concurrent transitions of one case across both nodes: exactly one 200, the rest 409; the timeline shows one action', async () => {
+		const wins = { A: 0, B: 0 };
+		for (let round = 0; round < 5; round++) {
+			const c = await A.api('POST', '/cases', { ...S(), body: { type: 'suggestion', title: `两节点竞争${round}`, content: '并发办理' } });
+			assert.equal(c.status, 201, c.text);
+			const v = c.json.version;
+			// half register, half reject, through both nodes, all with the version they saw
+			const answers = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+				(i % 2 ? B : A).api('POST', `/cases/${c.json.id}/act`, { ...S(), body: i % 4 < 2
+					? { action: 'register', version: v }
+					: { action: 'reject', reason: 'other', version: v } })));
+			const ok = answers.filter((r) => r.status === 200);
+			const summary = answers.map((r) => `${r.node}:${r.status}:${r.json?.error?.code ?? ''}`).join(' ');
+			assert.equal(ok.length, 1, `round ${round}: ${ok.length} winners (want exactly 1): ${summary}`);
+			for (const r of answers.filter((x) => x.status !== 200)) assertError(r, 409, 'conflict.version');
+			wins[ok[0].node]++;
+			for (const node of [A, B]) {
+				const g = await node.api('GET', `/cases/${c.json.id}`, S());
+				assert.equal(g.json.version, v + 1, `round ${round}: version on ${node.name}`);
+				assert.equal(g.json.state, ok[0].json.state);
+				assert.deepEqual(g.json.timeline.map((e) => e.action), ['create', ok[0].json.timeline.at(-1).action]);
+			}
+			const audited = Number(cl.sql(`SELECT count(*) FROM audit_log WHERE entity = 'case' AND entity_id = '${c.json.id}' AND result = 'ok'`));
+			assert.equal(audited, 2, `round ${round}: audit entries of the case (create + one action): ${audited}`);
+		}
+		console.log(`# case race: winners by node ${JSON.stringify(wins)}`);
 	});
 
 	it('a lockout made by wrong passwords on one node holds on the other', async () => {
@@ -338,6 +365,9 @@ function suite() {
 			'DELETE FROM audit_head',
 			'INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, \'x\', 0)',
 			'DROP TABLE unit',
+			'UPDATE case_event SET comment = \'改写\'',
+			'DELETE FROM case_event',
+			'TRUNCATE case_event',
 		];
 		for (const q of refused) {
 			const r = cl.appSql(q);

@@ -44,7 +44,7 @@ export function refEntity(field) {
   const n = field.name
   if (n === 'unit_id' || n === 'parent_id') return 'unit'
   if (n === 'person_id') return 'person'
-  if (n === 'organisation_id' || n === 'parent_org_id') return 'organisation'
+  if (n === 'organisation_id' || n === 'parent_org_id' || n === 'enterprise_id') return 'organisation'
   if (n === 'user_id') return 'user'
   return null
 }

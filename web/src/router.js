@@ -6,6 +6,7 @@ import { useSession } from './stores/session.js'
 import { safeRedirect } from './util.js'
 import MainLayout from './layout/MainLayout.vue'
 import LoginView from './views/LoginView.vue'
+import { mobileLoginEntry, requireMobileSession } from './mobile/guard.js'
 
 export const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
@@ -15,6 +16,35 @@ export const routes = [
     component: () => import('./views/PasswordView.vue'),
     meta: { title: 'password.title' },
   },
+  // ---- the phone pages of representatives (/m/): their own sign-in and
+  // layout; marked public for the guard below, which would send them to
+  // the desktop sign-in page, and checked by mobile/guard.js instead ----
+  {
+    path: '/m/login',
+    name: 'm-login',
+    component: () => import('./mobile/MobileLogin.vue'),
+    beforeEnter: mobileLoginEntry,
+    meta: { public: true, title: 'login.title' },
+  },
+  {
+    path: '/m',
+    component: () => import('./mobile/MobileLayout.vue'),
+    beforeEnter: requireMobileSession,
+    meta: { public: true, mobile: true },
+    children: [
+      { path: '', name: 'm-cases', component: () => import('./mobile/MyCases.vue'), meta: { mTitle: 'm.tabs.cases' } },
+      { path: 'new', name: 'm-new', component: () => import('./mobile/NewCase.vue'), meta: { mTitle: 'm.new.pageTitle' } },
+      {
+        path: 'case/:id(\\d+)',
+        name: 'm-case',
+        component: () => import('./mobile/CaseView.vue'),
+        meta: { mTitle: 'm.case.pageTitle', mBack: true },
+      },
+      { path: 'notices', name: 'm-notices', component: () => import('./mobile/Notices.vue'), meta: { mTitle: 'm.tabs.notices' } },
+      { path: ':pathMatch(.*)*', redirect: '/m/' },
+    ],
+  },
+  // ---- end of the phone pages ----
   {
     path: '/',
     component: MainLayout,
@@ -84,6 +114,33 @@ export const routes = [
         component: () => import('./views/AuditView.vue'),
         meta: { title: 'menu.audit', perm: 'audit:read', group: 'system', icon: 'Document' },
       },
+      // ---- 案件办理 (docs/cases.md): inbox, list, figures, one case ----
+      { path: 'cases', redirect: '/cases/inbox' },
+      {
+        path: 'cases/inbox',
+        name: 'case-inbox',
+        component: () => import('./views/CaseInboxView.vue'),
+        meta: { title: 'cases.menu.inbox', icon: 'Bell' },
+      },
+      {
+        path: 'cases/list',
+        name: 'case-list',
+        component: () => import('./views/CaseListView.vue'),
+        meta: { title: 'cases.menu.list', perm: ['case:read', 'case:submit', 'case:handle'], icon: 'Tickets' },
+      },
+      {
+        path: 'cases/figures',
+        name: 'case-figures',
+        component: () => import('./views/CaseFiguresView.vue'),
+        meta: { title: 'cases.menu.figures', perm: 'case:read', icon: 'DataAnalysis' },
+      },
+      {
+        path: 'cases/:id(\\d+)',
+        name: 'case',
+        component: () => import('./views/CaseDetailView.vue'),
+        meta: { title: 'cases.menu.detail' },
+      },
+      // ---- end of 案件办理 ----
       {
         path: ':pathMatch(.*)*',
         name: 'not-found',
