@@ -3,8 +3,11 @@
  */
 #include "domain/notify.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/util.h"
@@ -100,6 +103,65 @@ int notify_deliver(store *db) {
     store_finalize(st);
   }
   return sent;
+}
+
+static pthread_t sender;
+static int sender_running;
+static pthread_mutex_t sender_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sender_wake = PTHREAD_COND_INITIALIZER;
+static int sender_stop;
+
+static void *sender_main(void *arg)
+{
+	store *db = arg;
+	pthread_mutex_lock(&sender_lock);
+	while (!sender_stop) {
+		pthread_mutex_unlock(&sender_lock);
+		int n = notify_deliver(db);
+		if (n)
+			log_info("notices: %d sent", n);
+		pthread_mutex_lock(&sender_lock);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 15;
+		if (!sender_stop)
+			pthread_cond_timedwait(&sender_wake, &sender_lock, &ts);
+	}
+	pthread_mutex_unlock(&sender_lock);
+	store_close(db);
+	return NULL;
+}
+
+int notify_start(const char *db_url)
+{
+	if (nsinks == 0 || sender_running)
+		return 0;
+	store *db;
+	char *err = NULL;
+	if (store_open(db_url, &db, &err)) {
+		log_error("notices: cannot open the database for sending: %s", err ? err : "?");
+		free(err);
+		return -1;
+	}
+	sender_stop = 0;
+	if (pthread_create(&sender, NULL, sender_main, db)) {
+		store_close(db);
+		return -1;
+	}
+	sender_running = 1;
+	return 0;
+}
+
+void notify_stop(void)
+{
+	if (!sender_running)
+		return;
+	pthread_mutex_lock(&sender_lock);
+	sender_stop = 1;
+	pthread_cond_signal(&sender_wake);
+	pthread_mutex_unlock(&sender_lock);
+	pthread_join(sender, NULL);
+	sender_running = 0;
 }
 
 tx_err notice_list(dctx *c, int unread_only, int64_t after, int limit,

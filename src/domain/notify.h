@@ -35,6 +35,13 @@ tx_err notify_user(dctx *c, int64_t user_id, int64_t case_id, const char *kind,
                    const char *title, const char *body);
 /* Hand queued notices to the sinks; returns how many were sent. */
 int notify_deliver(store *db);
+/*
+ * When a sink is registered, a thread with its own connection to `db_url`
+ * calls notify_deliver() every 15 s until notify_stop(); without sinks
+ * nothing starts. The server calls both.
+ */
+int notify_start(const char *db_url);
+void notify_stop(void);
 
 tx_err notice_list(dctx *c, int unread_only, int64_t after, int limit,
                    json_t **items, int64_t *next, int64_t *unread);

@@ -41,6 +41,7 @@
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "domain/cases.h"
+#include "domain/notify.h"
 #include "domain/photo.h"
 #include "domain/record.h"
 #include "domain/transfer.h"
@@ -685,6 +686,7 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 		return TX_EIO;
 	}
 	log_info("tongxin serving on http://%s:%d with %d threads", cfg->listen, cfg->port, threads);
+	notify_start(cfg->db); /* only when a deployment registered a sink */
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: finishing requests in flight", sig);
@@ -695,6 +697,7 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	MHD_stop_daemon(d);
 	/* Import jobs running in their own threads stop at their next row (and are marked failed). */
 	transfer_shutdown();
+	notify_stop();
 	pthread_key_delete(s.db_key);
 	log_info("stopped");
 	return TX_OK;
