@@ -12,8 +12,10 @@
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define NO_DL                                                                  \
-  { 0, 0 }
+#define NO_DL                                                                                                          \
+	{                                                                                                              \
+		0, 0                                                                                                   \
+	}
 #define SUB CR_SUBMITTER
 #define SIG CR_SIGNER
 #define LDR CR_LEADER
@@ -22,14 +24,22 @@
 #define CO CR_CO
 
 /* States shared by the types. */
-#define ST_CLOSED                                                              \
-  { "closed", "已办结", "closed", 1 }
-#define ST_NOT_REGISTERED                                                      \
-  { "not_registered", "不予立案", "not registered", 1 }
-#define ST_WITHDRAWN                                                           \
-  { "withdrawn", "已撤回", "withdrawn", 1 }
-#define ST_ANSWERED                                                            \
-  { "answered", "已答复", "answered", 0 }
+#define ST_CLOSED                                                                                                      \
+	{                                                                                                              \
+		"closed", "已办结", "closed", 1                                                                        \
+	}
+#define ST_NOT_REGISTERED                                                                                              \
+	{                                                                                                              \
+		"not_registered", "不予立案", "not registered", 1                                                      \
+	}
+#define ST_WITHDRAWN                                                                                                   \
+	{                                                                                                              \
+		"withdrawn", "已撤回", "withdrawn", 1                                                                  \
+	}
+#define ST_ANSWERED                                                                                                    \
+	{                                                                                                              \
+		"answered", "已答复", "answered", 0                                                                    \
+	}
 
 /* clang-format off */
 static const flow_state proposal_states[] = {
@@ -158,168 +168,168 @@ static const flow_type mediation = {"mediation", "调解", "mediation", "TJ", "r
 	CF_ORG | CF_PERSON, OFF, mediation_states, N(mediation_states), mediation_trs, N(mediation_trs)};
 /* clang-format on */
 
-const flow_type *const flow_types[] = {
-    &suggestion, &proposal, &enterprise_request, &petition, &mediation};
+const flow_type *const flow_types[] = {&suggestion, &proposal, &enterprise_request, &petition, &mediation};
 const size_t flow_types_count = N(flow_types);
 
-const flow_type *flow_type_find(const char *code) {
-  for (size_t i = 0; code && i < flow_types_count; i++)
-    if (strcmp(flow_types[i]->code, code) == 0)
-      return flow_types[i];
-  return NULL;
+const flow_type *flow_type_find(const char *code)
+{
+	for (size_t i = 0; code && i < flow_types_count; i++)
+		if (strcmp(flow_types[i]->code, code) == 0)
+			return flow_types[i];
+	return NULL;
 }
 
-const flow_state *flow_state_find(const flow_type *t, const char *code) {
-  for (size_t i = 0; code && i < t->nstates; i++)
-    if (strcmp(t->states[i].code, code) == 0)
-      return &t->states[i];
-  return NULL;
+const flow_state *flow_state_find(const flow_type *t, const char *code)
+{
+	for (size_t i = 0; code && i < t->nstates; i++)
+		if (strcmp(t->states[i].code, code) == 0)
+			return &t->states[i];
+	return NULL;
 }
 
-int flow_state_in(const char *list, const char *state) {
-  size_t n = strlen(state);
-  for (const char *p = list; p && *p;) {
-    const char *e = strchr(p, ' ');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    if (len == n && strncmp(p, state, n) == 0)
-      return 1;
-    p = e ? e + 1 : NULL;
-  }
-  return 0;
+int flow_state_in(const char *list, const char *state)
+{
+	size_t n = strlen(state);
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && strncmp(p, state, n) == 0)
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
 }
 
-int flow_state_terminal(const flow_type *t, const char *state) {
-  const flow_state *s = flow_state_find(t, state);
-  return !s || s->terminal;
+int flow_state_terminal(const flow_type *t, const char *state)
+{
+	const flow_state *s = flow_state_find(t, state);
+	return !s || s->terminal;
 }
 
-const flow_transition *flow_pick(const flow_type *t, const char *action,
-                                 const char *state, const char *rating) {
-  for (size_t i = 0; i < t->ntrs; i++) {
-    const flow_transition *tr = &t->trs[i];
-    if (strcmp(tr->action, action) != 0 || !flow_state_in(tr->from, state))
-      continue;
-    if (tr->when_rating && (!rating || strcmp(rating, tr->when_rating) != 0))
-      continue;
-    return tr;
-  }
-  return NULL;
+const flow_transition *flow_pick(const flow_type *t, const char *action, const char *state, const char *rating)
+{
+	for (size_t i = 0; i < t->ntrs; i++) {
+		const flow_transition *tr = &t->trs[i];
+		if (strcmp(tr->action, action) != 0 || !flow_state_in(tr->from, state))
+			continue;
+		if (tr->when_rating && (!rating || strcmp(rating, tr->when_rating) != 0))
+			continue;
+		return tr;
+	}
+	return NULL;
 }
 
-static const char *const role_names[] = {"submitter", "signer", "leader",
-                                         "office",    "lead",   "co"};
-static const char *const require_names[] = {
-    "comment",      "reason", "mode",   "lead_unit_id",
-    "result_class", "answer", "rating", "merge_into"};
+static const char *const role_names[] = {"submitter", "signer", "leader", "office", "lead", "co"};
+static const char *const require_names[] = {"comment",      "reason", "mode",   "lead_unit_id",
+                                            "result_class", "answer", "rating", "merge_into"};
 
-json_t *flow_roles_json(unsigned roles) {
-  json_t *a = json_array();
-  for (size_t i = 0; i < N(role_names); i++)
-    if (roles & (1u << i))
-      json_array_append_new(a, json_string(role_names[i]));
-  return a;
+json_t *flow_roles_json(unsigned roles)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < N(role_names); i++)
+		if (roles & (1u << i))
+			json_array_append_new(a, json_string(role_names[i]));
+	return a;
 }
 
-json_t *flow_requires_json(unsigned req) {
-  json_t *a = json_array();
-  for (size_t i = 0; i < N(require_names); i++)
-    if (req & (1u << i))
-      json_array_append_new(a, json_string(require_names[i]));
-  return a;
+json_t *flow_requires_json(unsigned req)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < N(require_names); i++)
+		if (req & (1u << i))
+			json_array_append_new(a, json_string(require_names[i]));
+	return a;
 }
 
-static json_t *from_json(const char *list) {
-  json_t *a = json_array();
-  for (const char *p = list; p && *p;) {
-    const char *e = strchr(p, ' ');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    json_array_append_new(a, json_stringn(p, len));
-    p = e ? e + 1 : NULL;
-  }
-  return a;
+static json_t *from_json(const char *list)
+{
+	json_t *a = json_array();
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		json_array_append_new(a, json_stringn(p, len));
+		p = e ? e + 1 : NULL;
+	}
+	return a;
 }
 
-json_t *flow_types_json(void) {
-  static const char *const create_names[] = {
-      "leader_ids", "signer_ids", "org_id", "enterprise_id", "person_id"};
-  json_t *items = json_array();
-  for (size_t i = 0; i < flow_types_count; i++) {
-    const flow_type *t = flow_types[i];
-    json_t *states = json_array(), *trs = json_array(), *create = json_array();
-    for (size_t s = 0; s < t->nstates; s++)
-      json_array_append_new(states, json_pack("{s:s, s:s, s:s, s:b}", "code",
-                                              t->states[s].code, "name",
-                                              t->states[s].name_zh, "name_en",
-                                              t->states[s].name_en, "terminal",
-                                              t->states[s].terminal));
-    for (size_t k = 0; k < t->ntrs; k++) {
-      const flow_transition *tr = &t->trs[k];
-      char dl[16] = "";
-      if (tr->deadline.unit)
-        snprintf(dl, sizeof dl, "+%d%c", tr->deadline.n, tr->deadline.unit);
-      json_array_append_new(
-          trs,
-          json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:o, s:s?, s:s?, s:b}",
-                    "action", tr->action, "name", tr->name_zh, "name_en",
-                    tr->name_en, "from", from_json(tr->from), "to", tr->to,
-                    "who", flow_roles_json(tr->who), "requires",
-                    flow_requires_json(tr->requires), "when_rating",
-                    tr->when_rating, "deadline", dl[0] ? dl : NULL, "quiet",
-                    tr->quiet));
-    }
-    for (size_t f = 0; f < N(create_names); f++)
-      if (t->create & (1u << f))
-        json_array_append_new(create, json_string(create_names[f]));
-    json_array_append_new(
-        items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "code",
-                         t->code, "name", t->name_zh, "name_en", t->name_en,
-                         "prefix", t->prefix, "initial", t->initial, "create",
-                         create, "states", states, "transitions", trs));
-  }
-  return json_pack("{s:o}", "items", items);
+json_t *flow_types_json(void)
+{
+	static const char *const create_names[] = {"leader_ids", "signer_ids", "org_id", "enterprise_id", "person_id"};
+	json_t *items = json_array();
+	for (size_t i = 0; i < flow_types_count; i++) {
+		const flow_type *t = flow_types[i];
+		json_t *states = json_array(), *trs = json_array(), *create = json_array();
+		for (size_t s = 0; s < t->nstates; s++)
+			json_array_append_new(states,
+			                      json_pack("{s:s, s:s, s:s, s:b}", "code", t->states[s].code, "name",
+			                                t->states[s].name_zh, "name_en", t->states[s].name_en,
+			                                "terminal", t->states[s].terminal));
+		for (size_t k = 0; k < t->ntrs; k++) {
+			const flow_transition *tr = &t->trs[k];
+			char dl[16] = "";
+			if (tr->deadline.unit)
+				snprintf(dl, sizeof dl, "+%d%c", tr->deadline.n, tr->deadline.unit);
+			json_array_append_new(trs, json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:o, s:s?, s:s?, s:b}",
+			                                     "action", tr->action, "name", tr->name_zh, "name_en",
+			                                     tr->name_en, "from", from_json(tr->from), "to", tr->to,
+			                                     "who", flow_roles_json(tr->who), "requires",
+			                                     flow_requires_json(tr->requires), "when_rating",
+			                                     tr->when_rating, "deadline", dl[0] ? dl : NULL, "quiet",
+			                                     tr->quiet));
+		}
+		for (size_t f = 0; f < N(create_names); f++)
+			if (t->create & (1u << f))
+				json_array_append_new(create, json_string(create_names[f]));
+		json_array_append_new(items,
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "code", t->code, "name",
+		                                t->name_zh, "name_en", t->name_en, "prefix", t->prefix, "initial",
+		                                t->initial, "create", create, "states", states, "transitions", trs));
+	}
+	return json_pack("{s:o}", "items", items);
 }
 
-int flow_check(char *why, size_t n) {
-  for (size_t i = 0; i < flow_types_count; i++) {
-    const flow_type *t = flow_types[i];
-    for (size_t s = 0; s < t->nstates; s++) {
-      char quoted[64];
-      snprintf(quoted, sizeof quoted, "'%s'", t->states[s].code);
-      if (t->states[s].terminal && !strstr(FLOW_TERMINAL_SQL, quoted)) {
-        snprintf(why, n, "%s: terminal state %s is not in FLOW_TERMINAL_SQL",
-                 t->code, t->states[s].code);
-        return -1;
-      }
-    }
-    if (!flow_state_find(t, t->initial)) {
-      snprintf(why, n, "%s: initial state %s is not a state", t->code,
-               t->initial);
-      return -1;
-    }
-    for (size_t k = 0; k < t->ntrs; k++) {
-      const flow_transition *tr = &t->trs[k];
-      if (tr->to && !flow_state_find(t, tr->to)) {
-        snprintf(why, n, "%s.%s: no state %s", t->code, tr->action, tr->to);
-        return -1;
-      }
-      if (!tr->who) {
-        snprintf(why, n, "%s.%s: nobody may take it", t->code, tr->action);
-        return -1;
-      }
-      for (const char *p = tr->from; *p;) {
-        const char *e = strchr(p, ' ');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char st[48];
-        snprintf(st, sizeof st, "%.*s", (int)len, p);
-        const flow_state *s = flow_state_find(t, st);
-        if (!s || s->terminal) {
-          snprintf(why, n, "%s.%s: from %s is not an open state", t->code,
-                   tr->action, st);
-          return -1;
-        }
-        p = e ? e + 1 : p + len;
-      }
-    }
-  }
-  return 0;
+int flow_check(char *why, size_t n)
+{
+	for (size_t i = 0; i < flow_types_count; i++) {
+		const flow_type *t = flow_types[i];
+		for (size_t s = 0; s < t->nstates; s++) {
+			char quoted[64];
+			snprintf(quoted, sizeof quoted, "'%s'", t->states[s].code);
+			if (t->states[s].terminal && !strstr(FLOW_TERMINAL_SQL, quoted)) {
+				snprintf(why, n, "%s: terminal state %s is not in FLOW_TERMINAL_SQL", t->code,
+				         t->states[s].code);
+				return -1;
+			}
+		}
+		if (!flow_state_find(t, t->initial)) {
+			snprintf(why, n, "%s: initial state %s is not a state", t->code, t->initial);
+			return -1;
+		}
+		for (size_t k = 0; k < t->ntrs; k++) {
+			const flow_transition *tr = &t->trs[k];
+			if (tr->to && !flow_state_find(t, tr->to)) {
+				snprintf(why, n, "%s.%s: no state %s", t->code, tr->action, tr->to);
+				return -1;
+			}
+			if (!tr->who) {
+				snprintf(why, n, "%s.%s: nobody may take it", t->code, tr->action);
+				return -1;
+			}
+			for (const char *p = tr->from; *p;) {
+				const char *e = strchr(p, ' ');
+				size_t len = e ? (size_t)(e - p) : strlen(p);
+				char st[48];
+				snprintf(st, sizeof st, "%.*s", (int)len, p);
+				const flow_state *s = flow_state_find(t, st);
+				if (!s || s->terminal) {
+					snprintf(why, n, "%s.%s: from %s is not an open state", t->code, tr->action,
+					         st);
+					return -1;
+				}
+				p = e ? e + 1 : p + len;
+			}
+		}
+	}
+	return 0;
 }
