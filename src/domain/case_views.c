@@ -147,23 +147,34 @@ static tx_err sql_filters(dctx *c, const case_query *q, buf *s, sql_params *p)
 	return TX_OK;
 }
 
-/* Run a SELECT of CASE_COLS and turn each row into the API's case (with parties). */
-static tx_err select_cases(dctx *c, const char *sql, const sql_params *p, int limit, json_t *items, int *more)
+/* The rows of a SELECT of CASE_COLS, as JSON (*rows: a new array). */
+static tx_err fetch_rows(dctx *c, const char *sql, const sql_params *p, json_t **rows)
 {
 	store_stmt *st;
 	tx_err rc = store_prepare(c->db, sql, &st);
 	if (rc)
 		return rc;
 	p_bind(st, p);
-	json_t *rows = json_array();
+	*rows = json_array();
 	int s;
 	while ((s = store_step(st)) == STORE_ROW)
-		json_array_append_new(rows, kase_row_json(st));
+		json_array_append_new(*rows, kase_row_json(st));
 	store_finalize(st);
 	if (s != STORE_DONE) {
-		json_decref(rows);
+		json_decref(*rows);
+		*rows = NULL;
 		return TX_EDB;
 	}
+	return TX_OK;
+}
+
+/* Run a SELECT of CASE_COLS and turn each row into the API's case (with parties). */
+static tx_err select_cases(dctx *c, const char *sql, const sql_params *p, int limit, json_t *items, int *more)
+{
+	json_t *rows;
+	tx_err rc = fetch_rows(c, sql, p, &rows);
+	if (rc)
+		return rc;
 	*more = 0;
 	size_t i;
 	json_t *row;
@@ -350,24 +361,12 @@ tx_err case_inbox(dctx *c, json_t **out)
 	           " ORDER BY CASE WHEN c.deadline IS NULL THEN 1 ELSE 0 END, "
 	           "c.deadline, c.id LIMIT %d",
 	           SCAN);
-	store_stmt *st;
-	tx_err rc = store_prepare(c->db, sql.data, &st);
+	json_t *rows;
+	tx_err rc = fetch_rows(c, sql.data, &p, &rows);
 	buf_free(&sql);
-	if (rc) {
-		p_free(&p);
-		return rc;
-	}
-	p_bind(st, &p);
 	p_free(&p);
-	json_t *rows = json_array();
-	int s;
-	while ((s = store_step(st)) == STORE_ROW)
-		json_array_append_new(rows, kase_row_json(st));
-	store_finalize(st);
-	if (s != STORE_DONE) {
-		json_decref(rows);
-		return TX_EDB;
-	}
+	if (rc)
+		return rc;
 	char today[11], week[11];
 	int64_t now = dctx_now(c);
 	case_date(now, today);
