@@ -22,67 +22,13 @@
 // and 5xx answers fail the test.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
-import zlib from 'node:zlib'
-import { createRequire } from 'node:module'
 import { startServer } from '../api/harness.mjs'
+import { ENV_BASE, ENV_PASSWORD, launch, newContext as watchedContext, png, shot as saveShot, signIn } from './lib.mjs'
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const ARTIFACTS = process.env.TONGXIN_ARTIFACTS || ''
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const PHONE_WIDTH = 390
 
-// ---- a tiny valid PNG: 6×4 pixels, 8-bit RGB, red with a white stripe ----
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-function crc32(buf) {
-  let c = 0xffffffff
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4)
-  len.writeUInt32BE(data.length)
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(td))
-  return Buffer.concat([len, td, crc])
-}
-function tinyPng(w = 6, h = 4) {
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(w, 0)
-  ihdr.writeUInt32BE(h, 4)
-  ihdr[8] = 8 // bit depth
-  ihdr[9] = 2 // RGB
-  const rows = []
-  for (let y = 0; y < h; y++) {
-    rows.push(0) // filter: none
-    for (let x = 0; x < w; x++) rows.push(...(y === 1 ? [255, 255, 255] : [200, 22, 29]))
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.from(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-const PNG = tinyPng()
+// a tiny valid PNG: 6×4 pixels
+const PNG = png(6, 4)
 
 // Distinct titles for this run: the time in heavenly stems.
 const STEMS = '甲乙丙丁戊己庚辛壬癸'
@@ -94,16 +40,12 @@ const ANSWER = `经研究，市住建局已将老城区${tag}立体停车场列�
 const RATE_COMMENT = '答复具体，感谢！'
 
 let srv = null // the harness server when TONGXIN_URL is not given
-let BASE = (process.env.TONGXIN_URL || '').replace(/\/+$/, '')
-let PASSWORD = process.env.TONGXIN_TEST_PASSWORD || ''
+let BASE = ENV_BASE
+let PASSWORD = ENV_PASSWORD
 let browser
 const problems = []
 
-async function shot(page, name) {
-  if (!ARTIFACTS || !page) return
-  fs.mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: path.join(ARTIFACTS, `cases-phone-${name}.png`), fullPage: true })
-}
+const shot = (page, name) => saveShot(page, `cases-phone-${name}`)
 
 before(async () => {
   if (!BASE) {
@@ -112,7 +54,7 @@ before(async () => {
     PASSWORD = srv.password
   }
   assert.ok(PASSWORD, 'TONGXIN_TEST_PASSWORD must be set with TONGXIN_URL')
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  browser = await launch()
 })
 
 after(async () => {
@@ -121,38 +63,7 @@ after(async () => {
 })
 
 // A browser context that reports its problems into `problems`.
-async function newContext(label, options) {
-  const origin = new URL(BASE).origin
-  const context = await browser.newContext({ locale: 'zh-CN', ...options })
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`)
-    })
-  })
-  context.on('page', (page) => watch(label, page, origin))
-  return context
-}
-
-function watch(label, page, origin) {
-  page.setDefaultTimeout(10_000)
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return
-    const text = msg.text()
-    const url = (msg.location() && msg.location().url) || ''
-    // The first GET /api/v1/me before sign-in answers 401 by contract.
-    if (/status of 401/.test(text) && /\/api\/v1\/me$/.test(url)) return
-    problems.push(`${label} console: ${text} ${url}`)
-  })
-  page.on('pageerror', (err) => problems.push(`${label} pageerror: ${err.message}`))
-  page.on('request', (req) => {
-    const u = req.url()
-    if (/^(data|blob):/.test(u)) return
-    if (new URL(u).origin !== origin) problems.push(`${label} request to another origin: ${u}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 500) problems.push(`${label} HTTP ${res.status()} ${res.url()}`)
-  })
-}
+const newContext = (label, options) => watchedContext(browser, BASE, problems, options, label)
 
 // ---- the API as a signed-in browser context (its cookie) ----
 const HEADERS = { 'X-Tongxin-CSRF': '1', Accept: 'application/json' }
@@ -418,11 +329,7 @@ test('a suggestion from the phone: write with a photo, register, assign, answer,
 // Staff on the desktop case page /cases/{id}: 登记 (confirmed), then 交办 with
 // the department chosen as the lead unit in the unit tree of the dialog.
 async function staffRegisterAndAssign(d, id, deptUnit) {
-  await d.goto(BASE + '/login')
-  await d.locator('[data-test="login-page"]').waitFor()
-  await d.locator('input[data-test="login-username"]').fill('staff')
-  await d.locator('input[data-test="login-password"]').fill(PASSWORD)
-  await d.locator('[data-test="login-submit"]').click()
+  await signIn(d, BASE, 'staff', PASSWORD, '/login')
   await d.locator('[data-test="side-menu"]').waitFor()
   await d.goto(`${BASE}/cases/${id}`)
   await d.locator(`[data-test="case-detail"][data-case-id="${id}"]`).waitFor()

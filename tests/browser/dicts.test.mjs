@@ -9,71 +9,20 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import zlib from 'node:zlib'
-import { createRequire } from 'node:module'
+import {
+  ENV_BASE as BASE,
+  ENV_PASSWORD as PASSWORD,
+  USER,
+  launch,
+  newContext,
+  png,
+  shot as saveShot,
+  signIn,
+} from './lib.mjs'
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const BASE = (process.env.TONGXIN_URL || '').replace(/\/+$/, '')
-const USER = process.env.TONGXIN_TEST_USER || 'staff'
-const PASSWORD = process.env.TONGXIN_TEST_PASSWORD || ''
-const ARTIFACTS = process.env.TONGXIN_ARTIFACTS || ''
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const SKIP = BASE ? false : 'TONGXIN_URL is not set'
 
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-// A valid 4×4 RGB PNG.
-function crc32(buf) {
-  let c = 0xffffffff
-  for (const b of buf) {
-    c ^= b
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  }
-  return (c ^ 0xffffffff) >>> 0
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4)
-  len.writeUInt32BE(data.length)
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(td))
-  return Buffer.concat([len, td, crc])
-}
-function png(w = 4, h = 4) {
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(w, 0)
-  ihdr.writeUInt32BE(h, 4)
-  ihdr[8] = 8
-  ihdr[9] = 2
-  const rows = []
-  for (let y = 0; y < h; y++) {
-    rows.push(0)
-    for (let x = 0; x < w; x++) rows.push(200, 30 + 40 * y, 30 + 40 * x)
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.from(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-async function shot(page, name) {
-  if (!ARTIFACTS) return
-  fs.mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: path.join(ARTIFACTS, `dicts-${name}.png`), fullPage: true })
-}
+const shot = (page, name) => saveShot(page, `dicts-${name}`)
 
 let browser, context, page
 const problems = []
@@ -81,46 +30,10 @@ const problems = []
 before(async () => {
   if (SKIP) return
   assert.ok(PASSWORD, 'TONGXIN_TEST_PASSWORD must be set')
-  const origin = new URL(BASE).origin
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
-  context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN' })
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`)
-    })
-  })
+  browser = await launch()
+  context = await newContext(browser, BASE, problems, { viewport: { width: 1366, height: 820 } })
   page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return
-    const text = msg.text()
-    const url = (msg.location() && msg.location().url) || ''
-    if (/status of 401/.test(text) && /\/api\/v1\/me$/.test(url)) return // the first probe before sign-in
-    // a person without a photo: the <img> gets 404 and shows the placeholder
-    if (/status of 404/.test(text) && /\/api\/v1\/person\/\d+\/photo(\?|$)/.test(url)) return
-    problems.push(`console: ${text} ${url}`)
-  })
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
-  page.on('request', (req) => {
-    const u = req.url()
-    if (/^(data|blob):/.test(u)) return
-    if (new URL(u).origin !== origin) problems.push(`request to another origin: ${u}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 500) problems.push(`HTTP ${res.status()} ${res.url()}`)
-  })
-
-  await page.goto(BASE + '/')
-  await page.locator('[data-test="login-page"]').waitFor()
-  await page.locator('input[data-test="login-username"]').fill(USER)
-  await page.locator('input[data-test="login-password"]').fill(PASSWORD)
-  await page.locator('[data-test="login-submit"]').click()
-  await Promise.race([
-    page.locator('[data-test="side-menu"]').waitFor(),
-    page.locator('[data-test="login-error"]').waitFor(),
-  ])
-  if (await page.locator('[data-test="login-error"]').isVisible())
-    assert.fail('sign-in failed: ' + (await page.locator('[data-test="login-error"]').innerText()))
+  await signIn(page, BASE, USER, PASSWORD)
 })
 
 after(async () => {
@@ -157,7 +70,7 @@ test('upload a photo on a person profile and see it load', { timeout: 20_000, sk
     await box.waitFor()
     await page.waitForFunction(() => document.querySelector('[data-test="person-photo"]')?.dataset.state === 'none')
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tx-photo-')), 'photo.png')
-    fs.writeFileSync(file, png())
+    fs.writeFileSync(file, png(4, 4))
     const put = page.waitForResponse((r) => r.request().method() === 'PUT' && /\/photo$/.test(new URL(r.url()).pathname))
     await page.locator('input[data-test="person-photo-input"]').setInputFiles(file)
     const answer = await put

@@ -19,28 +19,17 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { createRequire } from 'node:module'
+import {
+  ENV_BASE as BASE,
+  ENV_PASSWORD as PASSWORD,
+  USER,
+  launch,
+  newContext,
+  shot as saveShot,
+  signIn,
+} from './lib.mjs'
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const BASE = (process.env.TONGXIN_URL || '').replace(/\/+$/, '')
-const USER = process.env.TONGXIN_TEST_USER || 'staff'
-const PASSWORD = process.env.TONGXIN_TEST_PASSWORD || ''
-const ARTIFACTS = process.env.TONGXIN_ARTIFACTS || ''
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const SKIP = BASE ? false : 'TONGXIN_URL is not set'
-
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 // ---- GB 11643 ID numbers ----
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -120,11 +109,7 @@ function templateHeader(buf) {
 // One CSV cell.
 const cell = (v) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))
 
-async function shot(page, name) {
-  if (!ARTIFACTS) return
-  fs.mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: path.join(ARTIFACTS, `registry-${name}.png`), fullPage: true })
-}
+const shot = (page, name) => saveShot(page, `registry-${name}`)
 
 let browser, context, page
 const problems = []
@@ -133,46 +118,10 @@ let imported = null // {name} of a person created by the import, when it ran
 before(async () => {
   if (SKIP) return
   assert.ok(PASSWORD, 'TONGXIN_TEST_PASSWORD must be set')
-  const origin = new URL(BASE).origin
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
-  context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN', acceptDownloads: true })
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`)
-    })
-  })
+  browser = await launch()
+  context = await newContext(browser, BASE, problems, { viewport: { width: 1366, height: 820 }, acceptDownloads: true })
   page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return
-    const text = msg.text()
-    const url = (msg.location() && msg.location().url) || ''
-    if (/status of 401/.test(text) && /\/api\/v1\/me$/.test(url)) return // the first probe before sign-in
-    // a person without a photo: the profile's <img> gets 404 and shows the placeholder
-    if (/status of 404/.test(text) && /\/api\/v1\/person\/\d+\/photo(\?|$)/.test(url)) return
-    problems.push(`console: ${text} ${url}`)
-  })
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
-  page.on('request', (req) => {
-    const u = req.url()
-    if (/^(data|blob):/.test(u)) return
-    if (new URL(u).origin !== origin) problems.push(`request to another origin: ${u}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 500) problems.push(`HTTP ${res.status()} ${res.url()}`)
-  })
-
-  await page.goto(BASE + '/')
-  await page.locator('[data-test="login-page"]').waitFor()
-  await page.locator('input[data-test="login-username"]').fill(USER)
-  await page.locator('input[data-test="login-password"]').fill(PASSWORD)
-  await page.locator('[data-test="login-submit"]').click()
-  await Promise.race([
-    page.locator('[data-test="side-menu"]').waitFor(),
-    page.locator('[data-test="login-error"]').waitFor(),
-  ])
-  if (await page.locator('[data-test="login-error"]').isVisible())
-    assert.fail('sign-in failed: ' + (await page.locator('[data-test="login-error"]').innerText()))
+  await signIn(page, BASE, USER, PASSWORD)
 })
 
 after(async () => {
@@ -201,7 +150,7 @@ async function apiGet(p) {
   return res.json()
 }
 
-test('import three people with the wizard', { timeout: 30_000, skip: SKIP }, async (t) => {
+test('import three people with the wizard', { timeout: 60_000, skip: SKIP }, async (t) => {
   // Is there an import at all? Only a 404 means "not built yet".
   const probe = await context.request.post(BASE + '/api/v1/person/import?mode=refuse', {
     headers: { ...apiHeaders, 'Content-Type': 'text/csv' },

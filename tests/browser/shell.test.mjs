@@ -11,95 +11,25 @@
 // requests to other origins fail the test.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
-import { createRequire } from 'node:module'
-
-// playwright-core is a devDependency of web/ (installed by `npm ci` there).
-const require = createRequire(new URL('../../web/package.json', import.meta.url))
-const { chromium } = require('playwright-core')
-
-const BASE = (process.env.TONGXIN_URL || '').replace(/\/+$/, '')
-const USER = process.env.TONGXIN_TEST_USER || 'staff'
-const PASSWORD = process.env.TONGXIN_TEST_PASSWORD || ''
-const ARTIFACTS = process.env.TONGXIN_ARTIFACTS || ''
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-async function shot(page, name) {
-  if (!ARTIFACTS) return
-  fs.mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
-}
+import { ENV_BASE as BASE, ENV_PASSWORD as PASSWORD, USER, launch, newContext, openSignIn, shot, submitSignIn } from './lib.mjs'
 
 test(
   'sign in, create a town under the root, find it in the tree, sign out',
   { timeout: 60_000, skip: BASE ? false : 'TONGXIN_URL is not set' },
   async () => {
     assert.ok(PASSWORD, 'TONGXIN_TEST_PASSWORD must be set')
-    const origin = new URL(BASE).origin
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    const browser = await launch()
     const problems = []
     let page
     try {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN' })
-      // Report CSP violations through the console (init scripts are not
-      // subject to the page's CSP).
-      await context.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`)
-        })
-      })
+      const context = await newContext(browser, BASE, problems, { viewport: { width: 1366, height: 820 } })
       page = await context.newPage()
-      page.setDefaultTimeout(10_000)
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return
-        const text = msg.text()
-        const url = (msg.location() && msg.location().url) || ''
-        // The first GET /api/v1/me before sign-in answers 401 by contract;
-        // Chromium logs every non-2xx fetch as a console error.
-        if (/status of 401/.test(text) && /\/api\/v1\/me$/.test(url)) return
-        problems.push(`console: ${text} ${url}`)
-      })
-      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
-      page.on('request', (req) => {
-        const u = req.url()
-        if (/^(data|blob):/.test(u)) return
-        if (new URL(u).origin !== origin) problems.push(`request to another origin: ${u}`)
-      })
-      page.on('response', (res) => {
-        if (res.status() >= 500) problems.push(`HTTP ${res.status()} ${res.url()}`)
-      })
 
       // ---- sign in ----
-      await page.goto(BASE + '/')
-      await page.locator('[data-test="login-page"]').waitFor()
+      await openSignIn(page, BASE + '/')
       assert.match(new URL(page.url()).pathname, /^\/login/)
       await shot(page, '01-login')
-      await page.locator('input[data-test="login-username"]').fill(USER)
-      await page.locator('input[data-test="login-password"]').fill(PASSWORD)
-      await page.locator('[data-test="login-submit"]').click()
-      await Promise.race([
-        page.locator('[data-test="side-menu"]').waitFor(),
-        page.locator('[data-test="login-error"]').waitFor(),
-        page.locator('[data-test="password-page"]').waitFor(),
-      ])
-      if (await page.locator('[data-test="login-error"]').isVisible())
-        assert.fail('sign-in failed: ' + (await page.locator('[data-test="login-error"]').innerText()))
-      assert.ok(
-        !(await page.locator('[data-test="password-page"]').isVisible()),
-        'the test account must not be required to change its password',
-      )
+      await submitSignIn(page, USER, PASSWORD)
       await page.locator('[data-test="current-user"]').waitFor()
 
       // ---- units page, select the root ----
