@@ -151,13 +151,45 @@ static int strv_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void actor_read_user(store_stmt *st, int col, actor *a)
+{
+	a->user_id = store_col_int(st, col);
+	a->username = xstrdup(store_col_text(st, col + 1));
+	a->name = xstrdup(store_col_text(st, col + 2));
+	a->unit_id = store_col_int(st, col + 3);
+	a->unit_name = xstrdup(store_col_text(st, col + 4));
+	a->unit_path = xstrdup(store_col_text(st, col + 5));
+	a->must_change_password = (int)store_col_int(st, col + 6);
+	a->version = store_col_int(st, col + 7);
+	a->created_at = store_col_int(st, col + 8);
+}
+
+void actor_read_role(store_stmt *st, int col, actor *a)
+{
+	if (!store_col_text(st, col))
+		return; /* no role (a LEFT JOIN's empty row) */
+	strv_push(&a->roles, &a->nroles, store_col_text(st, col));
+	scope_kind k = scope_parse(store_col_text(st, col + 1));
+	if (k > a->scope)
+		a->scope = k;
+	if (store_col_text(st, col + 2))
+		strv_push(&a->perms, &a->nperms, store_col_text(st, col + 2));
+}
+
+void actor_read_done(actor *a)
+{
+	if (a->nroles > 1)
+		qsort(a->roles, (size_t)a->nroles, sizeof(char *), strv_cmp);
+	if (a->nperms > 1)
+		qsort(a->perms, (size_t)a->nperms, sizeof(char *), strv_cmp);
+}
+
 tx_err actor_load(store *db, int64_t user_id, actor *a)
 {
 	memset(a, 0, sizeof *a);
 	store_stmt *st;
 	tx_err rc = store_prepare(db,
-	                          "SELECT u.id, u.username, u.name, u.unit_id, n.name, n.path, u.must_change_password,"
-	                          " u.version, u.created_at FROM app_user u JOIN unit n ON n.id = u.unit_id"
+	                          "SELECT " ACTOR_USER_COLS " FROM app_user u JOIN unit n ON n.id = u.unit_id"
 	                          " WHERE u.id = ? AND u.active = 1",
 	                          &st);
 	if (rc)
@@ -168,19 +200,11 @@ tx_err actor_load(store *db, int64_t user_id, actor *a)
 		store_finalize(st);
 		return r == STORE_DONE ? TX_ENOTFOUND : TX_EDB;
 	}
-	a->user_id = store_col_int(st, 0);
-	a->username = xstrdup(store_col_text(st, 1));
-	a->name = xstrdup(store_col_text(st, 2));
-	a->unit_id = store_col_int(st, 3);
-	a->unit_name = xstrdup(store_col_text(st, 4));
-	a->unit_path = xstrdup(store_col_text(st, 5));
-	a->must_change_password = (int)store_col_int(st, 6);
-	a->version = store_col_int(st, 7);
-	a->created_at = store_col_int(st, 8);
+	actor_read_user(st, 0, a);
 	store_finalize(st);
 
 	rc = store_prepare(db,
-	                   "SELECT r.code, r.scope, p.permission FROM user_role ur JOIN role r ON r.code = ur.role_code"
+	                   "SELECT " ACTOR_ROLE_COLS " FROM user_role ur JOIN role r ON r.code = ur.role_code"
 	                   " LEFT JOIN role_permission p ON p.role_code = r.code WHERE ur.user_id = ?",
 	                   &st);
 	if (rc) {
@@ -188,23 +212,14 @@ tx_err actor_load(store *db, int64_t user_id, actor *a)
 		return rc;
 	}
 	store_bind_int(st, 1, user_id);
-	while ((r = store_step(st)) == STORE_ROW) {
-		strv_push(&a->roles, &a->nroles, store_col_text(st, 0));
-		scope_kind k = scope_parse(store_col_text(st, 1));
-		if (k > a->scope)
-			a->scope = k;
-		if (store_col_text(st, 2))
-			strv_push(&a->perms, &a->nperms, store_col_text(st, 2));
-	}
+	while ((r = store_step(st)) == STORE_ROW)
+		actor_read_role(st, 0, a);
 	store_finalize(st);
 	if (r < 0) {
 		actor_free(a);
 		return TX_EDB;
 	}
-	if (a->nroles > 1)
-		qsort(a->roles, (size_t)a->nroles, sizeof(char *), strv_cmp);
-	if (a->nperms > 1)
-		qsort(a->perms, (size_t)a->nperms, sizeof(char *), strv_cmp);
+	actor_read_done(a);
 	return TX_OK;
 }
 

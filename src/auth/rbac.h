@@ -53,6 +53,21 @@ typedef struct scope_range {
 
 /* Load a user's actor from the database (TX_ENOTFOUND if no such active user). */
 tx_err actor_load(store *db, int64_t user_id, actor *a);
+/*
+ * actor_load's two queries as columns, for a query that joins them to
+ * something else (session_lookup reads the session, the user and the
+ * roles in one statement): the user's from app_user u and unit n, the
+ * role's from role r and role_permission p. actor_read_user() fills the
+ * user from the columns starting at col, actor_read_role() adds one row
+ * of roles (nothing when r.code is NULL), actor_read_done() sorts.
+ */
+#define ACTOR_USER_COLS                                                                                                \
+	"u.id, u.username, u.name, u.unit_id, n.name, n.path, u.must_change_password, u.version, u.created_at"
+#define ACTOR_USER_NCOLS 9
+#define ACTOR_ROLE_COLS "r.code, r.scope, p.permission"
+void actor_read_user(store_stmt *st, int col, actor *a);
+void actor_read_role(store_stmt *st, int col, actor *a);
+void actor_read_done(actor *a);
 void actor_free(actor *a);
 /* Does the actor hold this permission? ("unit:read"; "unit:*" and "*" match) */
 int actor_can(const actor *a, const char *perm);

@@ -240,14 +240,30 @@ fail:
 
 tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a, int *expired)
 {
+	memset(a, 0, sizeof *a);
 	if (expired)
 		*expired = 0;
 	if (!token || !*token || strlen(token) > 128)
 		return TX_EAUTH;
 	char th[65];
 	session_token_hash(token, th);
+	/*
+	 * The session, its user (active) and the user's roles in one statement:
+	 * one row per permission, the session and user columns repeated. No
+	 * user columns (NULL) when the user is deactivated or gone. Read fresh
+	 * on every request: nothing is cached between requests.
+	 */
 	store_stmt *st;
-	tx_err rc = store_prepare(db, "SELECT user_id, last_seen, expires_at FROM session WHERE token_hash = ?", &st);
+	tx_err rc = store_prepare(db,
+	                          "SELECT s.user_id, s.last_seen, s.expires_at, " ACTOR_USER_COLS ", " ACTOR_ROLE_COLS
+	                          " FROM session s"
+	                          " LEFT JOIN app_user u ON u.id = s.user_id AND u.active = 1"
+	                          " LEFT JOIN unit n ON n.id = u.unit_id"
+	                          " LEFT JOIN user_role ur ON ur.user_id = u.id"
+	                          " LEFT JOIN role r ON r.code = ur.role_code"
+	                          " LEFT JOIN role_permission p ON p.role_code = r.code"
+	                          " WHERE s.token_hash = ?",
+	                          &st);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, th);
@@ -256,15 +272,29 @@ tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a,
 		store_finalize(st);
 		return r == STORE_DONE ? TX_EAUTH : TX_EDB;
 	}
-	int64_t uid = store_col_int(st, 0), last = store_col_int(st, 1), exp = store_col_int(st, 2);
-	store_finalize(st);
+	int64_t last = store_col_int(st, 1), exp = store_col_int(st, 2);
 	int64_t now = util_now();
 	if (now - last > cfg->session_idle || now >= exp) {
+		store_finalize(st);
 		session_end(db, token);
 		if (expired)
 			*expired = 1;
 		return TX_EAUTH;
 	}
+	if (store_col_is_null(st, 3) || store_col_is_null(st, 3 + 5)) {
+		store_finalize(st); /* the user is deactivated (or has no unit) */
+		return TX_EAUTH;
+	}
+	actor_read_user(st, 3, a);
+	do
+		actor_read_role(st, 3 + ACTOR_USER_NCOLS, a);
+	while ((r = store_step(st)) == STORE_ROW);
+	store_finalize(st);
+	if (r < 0) {
+		actor_free(a);
+		return TX_EDB;
+	}
+	actor_read_done(a);
 	if (now - last >= SESSION_TOUCH_EVERY) {
 		if (store_prepare(db, "UPDATE session SET last_seen = ? WHERE token_hash = ?", &st) == TX_OK) {
 			store_bind_int(st, 1, now);
@@ -273,8 +303,7 @@ tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a,
 			store_finalize(st);
 		}
 	}
-	rc = actor_load(db, uid, a);
-	return rc == TX_ENOTFOUND ? TX_EAUTH : rc;
+	return TX_OK;
 }
 
 tx_err session_end(store *db, const char *token)

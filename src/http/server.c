@@ -306,6 +306,11 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 	r->dc.db = worker_db(s);
 	if (!r->dc.db)
 		return TX_EDB;
+	/* A read runs its statements (session and actor included) in one read
+	 * transaction on SQLite: one shared lock a request, not one a statement.
+	 * A write inside ends it first (store.h); on_request ends it after. */
+	if (!(rt->flags & R_WRITE))
+		store_read_begin(r->dc.db);
 
 	/* Generic record routes: {entity} must be a record entity of the model. */
 	char perm[96];
@@ -555,6 +560,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 		route_index = (int)(r.route - routes);
 		r.status = 200;
 		rc = pipeline(s, &r, cs);
+		if (r.dc.db)
+			store_read_end(r.dc.db);
 	}
 
 	if (rc == TX_OK && r.raw && r.disposition) {

@@ -70,6 +70,12 @@ static double mono_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+typedef struct sq_stmt {
+	struct store_stmt base;
+	sqlite3_stmt *st;
+	int cached; /* index into the cache, or -1 */
+} sq_stmt;
+
 typedef struct sq_db {
 	struct store base;
 	sqlite3 *h;
@@ -78,15 +84,12 @@ typedef struct sq_db {
 		uint64_t hash; /* of the text: most look-ups compare this only */
 		sqlite3_stmt *st;
 		int busy;
+		sq_stmt handle; /* handed out while busy: no allocation per prepare */
 	} cache[SQ_CACHE];
 	int ncache;
+	/* The read transaction's BEGIN and COMMIT, prepared once (sqlite3_exec parses anew each time). */
+	sqlite3_stmt *rd_begin, *rd_commit;
 } sq_db;
-
-typedef struct sq_stmt {
-	struct store_stmt base;
-	sqlite3_stmt *st;
-	int cached; /* index into the cache, or -1 */
-} sq_stmt;
 
 static _Thread_local double busy_since;
 
@@ -170,6 +173,8 @@ static void sq_close(store *s)
 		sqlite3_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
 	}
+	sqlite3_finalize(db->rd_begin);
+	sqlite3_finalize(db->rd_commit);
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -196,33 +201,34 @@ static uint64_t sql_hash(const char *s)
 static tx_err sq_prepare(store *s, const char *sql, store_stmt **out)
 {
 	sq_db *db = (sq_db *)s;
-	sq_stmt *st = xcalloc(1, sizeof *st);
-	st->base.drv = &store_sqlite_driver;
-	st->base.db = s;
-	st->cached = -1;
 	uint64_t h = sql_hash(sql);
 	for (int i = 0; i < db->ncache; i++) {
 		if (!db->cache[i].busy && db->cache[i].hash == h && strcmp(db->cache[i].sql, sql) == 0) {
 			db->cache[i].busy = 1;
-			st->st = db->cache[i].st;
-			st->cached = i;
-			*out = &st->base;
+			*out = &db->cache[i].handle.base;
 			return TX_OK;
 		}
 	}
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st->st, NULL) != SQLITE_OK) {
-		free(st);
+	sqlite3_stmt *raw = NULL;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &raw, NULL) != SQLITE_OK)
 		return TX_EDB;
-	}
 	/* Cache the first SQ_CACHE distinct statements; later ones are one-shot. */
+	sq_stmt *st;
 	if (db->ncache < SQ_CACHE) {
 		int i = db->ncache++;
 		db->cache[i].sql = xstrdup(sql);
 		db->cache[i].hash = h;
-		db->cache[i].st = st->st;
+		db->cache[i].st = raw;
 		db->cache[i].busy = 1;
+		st = &db->cache[i].handle;
 		st->cached = i;
+	} else {
+		st = xcalloc(1, sizeof *st);
+		st->cached = -1;
 	}
+	st->base.drv = &store_sqlite_driver;
+	st->base.db = s;
+	st->st = raw;
 	*out = &st->base;
 	return TX_OK;
 }
@@ -260,9 +266,44 @@ static tx_err sq_reset(store_stmt *s)
 	return TX_OK;
 }
 
+/* Run a prepared statement of no rows once; prepare it on first use. */
+static int sq_run_once(sqlite3 *h, sqlite3_stmt **st, const char *sql)
+{
+	if (!*st && sqlite3_prepare_v2(h, sql, -1, st, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	int rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+tx_err store_sqlite_read_begin(store *s)
+{
+	sq_db *db = (sq_db *)s;
+	/* DEFERRED: no lock until the first statement, which takes the read snapshot. */
+	return sq_run_once(db->h, &db->rd_begin, "BEGIN DEFERRED") == SQLITE_OK ? TX_OK : TX_EDB;
+}
+
+void store_sqlite_read_end(store *s)
+{
+	sq_db *db = (sq_db *)s;
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	/* A read-only transaction commits even with reads still stepping (they go on). */
+	if (sq_run_once(db->h, &db->rd_commit, "COMMIT") != SQLITE_OK || !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
 static int sq_step(store_stmt *s)
 {
-	int rc = sqlite3_step(((sq_stmt *)s)->st);
+	sqlite3_stmt *stmt = ((sq_stmt *)s)->st;
+	/*
+	 * A write inside a read transaction would have to upgrade it, which
+	 * fails at once (no busy wait) when another connection writes: end
+	 * the read transaction first, so the write runs on its own as before.
+	 */
+	if (s->db->in_read && !sqlite3_stmt_busy(stmt) && !sqlite3_stmt_readonly(stmt))
+		store_read_end(s->db);
+	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
@@ -307,11 +348,11 @@ static void sq_finalize(store_stmt *s)
 		sq_db *db = (sq_db *)s->db;
 		sqlite3_reset(st->st);
 		sqlite3_clear_bindings(st->st);
-		db->cache[st->cached].busy = 0;
+		db->cache[st->cached].busy = 0; /* st is the cache's own handle */
 	} else {
 		sqlite3_finalize(st->st);
+		free(st);
 	}
-	free(st);
 }
 
 static int64_t sq_changes(store *s)

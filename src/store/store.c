@@ -31,6 +31,7 @@ void store_close(store *db)
 		return;
 	if (db->in_tx)
 		store_rollback(db);
+	store_read_end(db);
 	db->drv->close(db);
 }
 
@@ -46,6 +47,7 @@ const char *store_errmsg(store *db)
 
 tx_err store_exec(store *db, const char *sql)
 {
+	store_read_end(db);
 	return db->drv->exec(db, sql);
 }
 
@@ -161,6 +163,7 @@ tx_err store_begin(store *db)
 {
 	if (db->in_tx)
 		return TX_EINTERNAL;
+	store_read_end(db);
 	tx_err rc = db->drv->exec(db, db->kind == STORE_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc == TX_OK)
 		db->in_tx = 1;
@@ -195,6 +198,22 @@ tx_err store_rollback(store *db)
 int store_in_tx(const store *db)
 {
 	return db->in_tx;
+}
+
+void store_read_begin(store *db)
+{
+	if (db->kind != STORE_SQLITE || db->in_tx || db->in_read)
+		return;
+	if (store_sqlite_read_begin(db) == TX_OK)
+		db->in_read = 1;
+}
+
+void store_read_end(store *db)
+{
+	if (!db->in_read)
+		return;
+	db->in_read = 0;
+	store_sqlite_read_end(db);
 }
 
 tx_err store_query_int(store *db, const char *sql, int64_t *out)

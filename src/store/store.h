@@ -103,6 +103,19 @@ tx_err store_rollback(store *db);
 int store_in_tx(const store *db);
 
 /*
+ * Read transactions, for a request that only reads. On SQLite,
+ * store_read_begin() opens a deferred transaction so the statements that
+ * follow share one snapshot and one shared lock, instead of taking and
+ * releasing it (fcntl) around every statement; store_read_end() ends it.
+ * Writes stay correct inside one: a statement that is not read-only, a
+ * store_exec() or a store_begin() ends the read transaction first and
+ * then runs as it would without it. No-ops on PostgreSQL, inside a write
+ * transaction, and when one is already open.
+ */
+void store_read_begin(store *db);
+void store_read_end(store *db);
+
+/*
  * Convenience: run `sql` with up to the given text/int arguments is left to
  * callers; these two helpers cover the common single-value reads.
  * store_query_int runs a statement with no parameters and returns column 0
