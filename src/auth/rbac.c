@@ -68,6 +68,19 @@ int rbac_check_separation(json_t *roles)
 	return n > 1 ? -1 : 0;
 }
 
+int scope_bind(store_stmt *st, int idx, const scope_range *r, int by_user)
+{
+	store_bind_text(st, idx++, r->lo);
+	store_bind_text(st, idx++, r->hi);
+	store_bind_int(st, idx++, r->unit_id);
+	store_bind_int(st, idx++, r->unit_id);
+	if (by_user) {
+		store_bind_int(st, idx++, r->user_id);
+		store_bind_int(st, idx++, r->user_id);
+	}
+	return idx;
+}
+
 scope_kind scope_parse(const char *s)
 {
 	if (!s)

@@ -76,6 +76,13 @@ int actor_has_role(const actor *a, const char *role);
 json_t *actor_json(const actor *a);
 
 void scope_range_of(const actor *a, scope_range *r);
+/*
+ * Bind a scope range to the placeholders of "path >= ? AND path < ? AND
+ * (? = 0 OR unit = ?)" from index idx, and with `by_user` two more for
+ * "(? = 0 OR owner = ?)". Returns the next index.
+ */
+int scope_bind(store_stmt *st, int idx, const scope_range *r, int by_user);
+
 /* The [lo, hi) range of a subtree given its path ("/1/5/" → "/1/5/", "/1/50"). */
 void path_range(const char *path, char *hi, size_t n);
 

@@ -50,10 +50,7 @@ static tx_err lacking(dctx *c, const char *lo, const char *hi, const scope_range
 	store_bind_text(*out, 2, k2);
 	store_bind_text(*out, 3, lo);
 	store_bind_text(*out, 4, hi);
-	store_bind_text(*out, 5, r->lo);
-	store_bind_text(*out, 6, r->hi);
-	store_bind_int(*out, 7, r->unit_id);
-	store_bind_int(*out, 8, r->unit_id);
+	scope_bind(*out, 5, r, 0);
 	store_bind_text(*out, 9, post);
 	store_bind_text(*out, 10, day);
 	store_bind_text(*out, 11, day);
@@ -74,10 +71,7 @@ static tx_err count_kind(dctx *c, const char *lo, const char *hi, const scope_ra
 	store_bind_text(st, 2, k2);
 	store_bind_text(st, 3, lo);
 	store_bind_text(st, 4, hi);
-	store_bind_text(st, 5, r->lo);
-	store_bind_text(st, 6, r->hi);
-	store_bind_int(st, 7, r->unit_id);
-	store_bind_int(st, 8, r->unit_id);
+	scope_bind(st, 5, r, 0);
 	*n = store_step(st) == STORE_ROW ? store_col_int(st, 0) : 0;
 	store_finalize(st);
 	return TX_OK;
@@ -115,10 +109,7 @@ tx_err grid_report(dctx *c, int64_t unit, json_t **out)
 		return rc;
 	store_bind_text(st, 1, lo);
 	store_bind_text(st, 2, hi);
-	store_bind_text(st, 3, r.lo);
-	store_bind_text(st, 4, r.hi);
-	store_bind_int(st, 5, r.unit_id);
-	store_bind_int(st, 6, r.unit_id);
+	scope_bind(st, 3, &r, 0);
 	struct town *towns = NULL;
 	size_t ntowns = 0;
 	json_t *jtowns = json_array();
@@ -145,10 +136,7 @@ tx_err grid_report(dctx *c, int64_t unit, json_t **out)
 		goto out;
 	store_bind_text(st, 1, lo);
 	store_bind_text(st, 2, hi);
-	store_bind_text(st, 3, r.lo);
-	store_bind_text(st, 4, r.hi);
-	store_bind_int(st, 5, r.unit_id);
-	store_bind_int(st, 6, r.unit_id);
+	scope_bind(st, 3, &r, 0);
 	int64_t villages = 0;
 	while (store_step(st) == STORE_ROW) {
 		villages++;

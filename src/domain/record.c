@@ -354,14 +354,7 @@ static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q,
 		}
 	}
 	if (q->q && *q->q) {
-		buf like = BUF_INIT;
-		buf_putc(&like, '%');
-		for (const char *s = q->q; *s; s++) {
-			if (*s == '%' || *s == '_' || *s == '\\')
-				buf_putc(&like, '\\');
-			buf_putc(&like, *s);
-		}
-		buf_putc(&like, '%');
+		char *like = sql_like_contains(q->q);
 		int any = 0;
 		buf_puts(sql, " AND (");
 		for (size_t k = 0; k < e->nfields; k++) {
@@ -370,7 +363,7 @@ static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q,
 				continue;
 			if ((f->flags & FF_SEARCH) && !(f->flags & FF_SENSITIVE)) {
 				buf_printf(sql, "%st.%s LIKE ? ESCAPE '\\'", any++ ? " OR " : "", f->name);
-				p_text(p, like.data);
+				p_text(p, like);
 			} else if ((f->flags & FF_INDEXED) && f->norm) {
 				/* An exact ID number (any accepted form) finds its person. */
 				char norm[256];
@@ -386,7 +379,7 @@ static tx_err add_filters(dctx *c, const model_entity *e, const record_query *q,
 		if (!any)
 			buf_puts(sql, "1 = 0");
 		buf_putc(sql, ')');
-		buf_free(&like);
+		free(like);
 	}
 	return TX_OK;
 }

@@ -26,11 +26,7 @@
 
 static int bind_scope(store_stmt *st, int idx, const scope_range *r)
 {
-	store_bind_text(st, idx++, r->lo);
-	store_bind_text(st, idx++, r->hi);
-	store_bind_int(st, idx++, r->unit_id);
-	store_bind_int(st, idx++, r->unit_id);
-	return idx;
+	return scope_bind(st, idx, r, 0);
 }
 
 static json_t *unit_row(store_stmt *st)
@@ -145,14 +141,7 @@ tx_err unit_search(dctx *c, int64_t root, const char *q, const char *kind, int64
 	if (!root)
 		snprintf(hi, sizeof hi, "%s", r.hi);
 	/* The free-text filter is a substring match; % and _ in it are literal. */
-	buf like = BUF_INIT;
-	buf_putc(&like, '%');
-	for (const char *p = q ? q : ""; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_putc(&like, '\\');
-		buf_putc(&like, *p);
-	}
-	buf_putc(&like, '%');
+	char *like = sql_like_contains(q);
 	store_stmt *st;
 	rc = store_prepare(c->db,
 	                   "SELECT " UNIT_COLS " FROM unit u WHERE u.path >= ? AND u.path < ? AND u.id > ?"
@@ -160,19 +149,19 @@ tx_err unit_search(dctx *c, int64_t root, const char *q, const char *kind, int64
 	                   " ORDER BY u.id LIMIT ?",
 	                   &st);
 	if (rc) {
-		buf_free(&like);
+		free(like);
 		return rc;
 	}
 	store_bind_text(st, 1, path);
 	store_bind_text(st, 2, hi);
 	store_bind_int(st, 3, after);
 	store_bind_text(st, 4, q ? q : "");
-	store_bind_text(st, 5, like.data);
+	store_bind_text(st, 5, like);
 	store_bind_text(st, 6, kind ? kind : "");
 	store_bind_text(st, 7, kind ? kind : "");
 	int idx = bind_scope(st, 8, &r);
 	store_bind_int(st, idx, limit + 1);
-	buf_free(&like);
+	free(like);
 	return collect(st, items, limit, next);
 }
 

@@ -23,13 +23,7 @@
 
 static int bind_scope(store_stmt *st, int idx, const scope_range *r)
 {
-	store_bind_text(st, idx++, r->lo);
-	store_bind_text(st, idx++, r->hi);
-	store_bind_int(st, idx++, r->unit_id);
-	store_bind_int(st, idx++, r->unit_id);
-	store_bind_int(st, idx++, r->user_id);
-	store_bind_int(st, idx++, r->user_id);
-	return idx;
+	return scope_bind(st, idx, r, 1);
 }
 
 static tx_err user_roles_json(store *db, int64_t id, json_t **out)
@@ -96,14 +90,7 @@ tx_err user_list(dctx *c, int64_t unit, const char *q, int64_t after, int limit,
 			                       : TX_EDB;
 		path_range(path, hi, sizeof hi);
 	}
-	buf like = BUF_INIT;
-	buf_putc(&like, '%');
-	for (const char *p = q ? q : ""; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_putc(&like, '\\');
-		buf_putc(&like, *p);
-	}
-	buf_putc(&like, '%');
+	char *like = sql_like_contains(q);
 	store_stmt *st;
 	tx_err rc = store_prepare(c->db,
 	                          "SELECT " USER_COLS " FROM app_user u JOIN unit n ON n.id = u.unit_id"
@@ -112,18 +99,18 @@ tx_err user_list(dctx *c, int64_t unit, const char *q, int64_t after, int limit,
 	                          " ORDER BY u.id LIMIT ?",
 	                          &st);
 	if (rc) {
-		buf_free(&like);
+		free(like);
 		return rc;
 	}
 	store_bind_text(st, 1, path);
 	store_bind_text(st, 2, hi);
 	store_bind_int(st, 3, after);
 	store_bind_text(st, 4, q ? q : "");
-	store_bind_text(st, 5, like.data);
-	store_bind_text(st, 6, like.data);
+	store_bind_text(st, 5, like);
+	store_bind_text(st, 6, like);
 	int idx = bind_scope(st, 7, &r);
 	store_bind_int(st, idx, limit + 1);
-	buf_free(&like);
+	free(like);
 	json_t *arr = json_array();
 	int s, n = 0;
 	*next = 0;
