@@ -1016,6 +1016,17 @@ static int guard_holds(const kase *k, case_guard g, int64_t now)
 	return 0;
 }
 
+struct guard_ctx {
+	const kase *k;
+	int64_t now;
+};
+
+static int guard_of_case(case_guard g, const void *ctx)
+{
+	const struct guard_ctx *gc = ctx;
+	return guard_holds(gc->k, g, gc->now);
+}
+
 static tx_err guard_fail(dctx *c, case_guard g)
 {
 	static const msg2 why[G__MAX] = {
@@ -1256,20 +1267,10 @@ tx_err case_act(dctx *c, int64_t id, json_t *body, json_t **out)
 	}
 	/* The first transition whose rating condition and guard hold. */
 	int64_t now = dctx_now(c);
-	const flow_transition *tr = NULL;
-	case_guard failed = G_NONE;
-	for (size_t i = 0; i < t->ntrs && !tr; i++) {
-		const flow_transition *x = &t->trs[i];
-		if (strcmp(x->action, action) != 0 || !flow_state_in(x->from, k.state) || !(x->who & roles))
-			continue;
-		if (x->when_rating && (!jstr(body, "rating") || strcmp(jstr(body, "rating"), x->when_rating) != 0))
-			continue;
-		if (!guard_holds(&k, x->guard, now)) {
-			failed = x->guard;
-			continue;
-		}
-		tr = x;
-	}
+	case_guard failed;
+	struct guard_ctx gc = {&k, now};
+	const flow_transition *tr =
+		flow_pick(t, action, k.state, roles, jstr(body, "rating"), guard_of_case, &gc, &failed);
 	if ((rc = check_required(c, tr ? tr->requires : 0, body)) || (!tr && (rc = guard_fail(c, failed)))) {
 		kase_free(&k);
 		return rc;

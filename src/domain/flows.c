@@ -206,14 +206,20 @@ int flow_state_terminal(const flow_type *t, const char *state)
 	return !s || s->terminal;
 }
 
-const flow_transition *flow_pick(const flow_type *t, const char *action, const char *state, const char *rating)
+const flow_transition *flow_pick(const flow_type *t, const char *action, const char *state, unsigned roles,
+                                 const char *rating, flow_guard_fn holds, const void *ctx, case_guard *failed)
 {
+	*failed = G_NONE;
 	for (size_t i = 0; i < t->ntrs; i++) {
 		const flow_transition *tr = &t->trs[i];
-		if (strcmp(tr->action, action) != 0 || !flow_state_in(tr->from, state))
+		if (strcmp(tr->action, action) != 0 || !flow_state_in(tr->from, state) || !(tr->who & roles))
 			continue;
 		if (tr->when_rating && (!rating || strcmp(rating, tr->when_rating) != 0))
 			continue;
+		if (holds && !holds(tr->guard, ctx)) {
+			*failed = tr->guard;
+			continue;
+		}
 		return tr;
 	}
 	return NULL;

@@ -130,9 +130,17 @@ const flow_state *flow_state_find(const flow_type *t, const char *code);
 int flow_state_in(const char *list, const char *state);
 /* Is this state terminal in any type (closed, merged …)? */
 int flow_state_terminal(const flow_type *t, const char *state);
-/* The first transition of `action` from `state` whose rating condition holds.
+/* A guard's verdict on one case, given by the engine. */
+typedef int (*flow_guard_fn)(case_guard g, const void *ctx);
+/*
+ * The transition an actor with `roles` takes with `action` from `state`
+ * (and the body's `rating`): the first row whose state, roles and rating
+ * condition match and whose guard holds (holds(g, ctx); NULL holds: every
+ * guard holds). NULL when there is none; *failed then names the guard that
+ * stopped a row that matched otherwise (G_NONE when none did).
  */
-const flow_transition *flow_pick(const flow_type *t, const char *action, const char *state, const char *rating);
+const flow_transition *flow_pick(const flow_type *t, const char *action, const char *state, unsigned roles,
+                                 const char *rating, flow_guard_fn holds, const void *ctx, case_guard *failed);
 /* Every type as the /case_types document (new reference). */
 json_t *flow_types_json(void);
 /* The role names ("submitter", …) of a role set, as a new JSON array. */

@@ -46,19 +46,37 @@ static void test_tables_consistent(void **state)
 	}
 }
 
+/* Only rows without a guard may be taken. */
+static int only_unguarded(case_guard g, const void *ctx)
+{
+	(void)ctx;
+	return g == G_NONE;
+}
+
 static void test_pick(void **state)
 {
 	(void)state;
 	const flow_type *p = flow_type_find("proposal");
 	assert_non_null(p);
-	const flow_transition *tr = flow_pick(p, "rate", "answered", "unsatisfied");
+	case_guard failed;
+	const flow_transition *tr = flow_pick(p, "rate", "answered", CR_SUBMITTER, "unsatisfied", NULL, NULL, &failed);
 	assert_non_null(tr);
 	assert_string_equal(tr->to, "handling");
-	tr = flow_pick(p, "rate", "answered", "satisfied");
+	tr = flow_pick(p, "rate", "answered", CR_SUBMITTER, "satisfied", NULL, NULL, &failed);
 	assert_non_null(tr);
 	assert_string_equal(tr->to, "closed");
-	assert_null(flow_pick(p, "rate", "handling", "satisfied"));
-	assert_null(flow_pick(p, "fly", "draft", NULL));
+	/* After the first round (its guard fails) 不满意 closes. */
+	tr = flow_pick(p, "rate", "answered", CR_SUBMITTER, "unsatisfied", only_unguarded, NULL, &failed);
+	assert_non_null(tr);
+	assert_string_equal(tr->to, "closed");
+	/* A guard that stops the only row is named. */
+	assert_null(flow_pick(p, "submit", "draft", CR_SUBMITTER, NULL, only_unguarded, NULL, &failed));
+	assert_int_equal(failed, G_ALL_SIGNED);
+	/* Not the submitter's to take; not in this state; no such action. */
+	assert_null(flow_pick(p, "rate", "answered", CR_OFFICE, "satisfied", NULL, NULL, &failed));
+	assert_int_equal(failed, G_NONE);
+	assert_null(flow_pick(p, "rate", "handling", CR_SUBMITTER, "satisfied", NULL, NULL, &failed));
+	assert_null(flow_pick(p, "fly", "draft", ~0u, NULL, NULL, NULL, &failed));
 	assert_true(flow_state_in("submitted reviewing registered", "reviewing"));
 	assert_false(flow_state_in("submitted reviewing registered", "review"));
 	assert_true(flow_state_terminal(p, "closed"));

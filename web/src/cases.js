@@ -229,6 +229,8 @@ export const overdueClass = (c) => (isOverdue(c) ? 'tx-case-overdue' : '')
 const pad = (n) => String(n).padStart(2, '0')
 export function fmtTs(v, withTime = true) {
   if (v === null || v === undefined || v === '' || v === 0) return ''
+  // a date (a deadline) is a day already: parsing it as UTC could move it
+  if (!withTime && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v
   const d = typeof v === 'number' || /^\d+$/.test(String(v)) ? new Date(Number(v) * 1000) : new Date(v)
   if (Number.isNaN(d.getTime())) return String(v)
   const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
