@@ -295,13 +295,18 @@ tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a,
 		return TX_EDB;
 	}
 	actor_read_done(a);
-	if (now - last >= SESSION_TOUCH_EVERY) {
+	/* In a transaction of its own (unless the caller's is open), so it
+	 * queues at the store's write gate instead of polling for the lock. */
+	int own_tx = 0;
+	if (now - last >= SESSION_TOUCH_EVERY && (store_in_tx(db) || (own_tx = store_begin(db) == TX_OK))) {
 		if (store_prepare(db, "UPDATE session SET last_seen = ? WHERE token_hash = ?", &st) == TX_OK) {
 			store_bind_int(st, 1, now);
 			store_bind_text(st, 2, th);
 			store_step(st);
 			store_finalize(st);
 		}
+		if (own_tx && store_commit(db))
+			log_warn("could not record a session's last activity: %s", store_errmsg(db));
 	}
 	return TX_OK;
 }

@@ -27,7 +27,7 @@ typedef struct config {
 	int trust_proxy;      /* take the client address from X-Forwarded-For */
 	int sqlite_cache_mb;  /* SQLite page cache per connection, MiB */
 	int sqlite_mmap_mb;   /* SQLite memory-mapped I/O window, MiB (0: off) */
-	int sqlite_write_queue; /* SQLite writers queue on an in-process mutex */
+	int sqlite_group_commit; /* the server's SQLite writes share commits (store/group.c) */
 } config;
 
 #endif

@@ -218,7 +218,7 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((log_level)cfg.log_level);
-	store_sqlite_tune(cfg.sqlite_cache_mb, cfg.sqlite_mmap_mb, cfg.sqlite_write_queue);
+	store_sqlite_tune(cfg.sqlite_cache_mb, cfg.sqlite_mmap_mb);
 	int rc = cmd->fn(cmd, &cfg, nrest, rest);
 	free(rest);
 	return rc;

@@ -38,7 +38,7 @@ static const struct setting settings[] = {
 	{"trust-proxy", ST_BOOL, S(trust_proxy, int), "0", SG_SERVE, 0, 1, "take the client address from the last X-Forwarded-For entry (set 1 only behind your own proxy)"},
 	{"sqlite-cache-mb", ST_INT, S(sqlite_cache_mb, int), "16", SG_DB, 1, 4096, "SQLite page cache of each connection, MiB (private memory, per worker)"},
 	{"sqlite-mmap-mb", ST_INT, S(sqlite_mmap_mb, int), "256", SG_DB, 0, 65536, "SQLite memory-mapped reads of the database file, MiB (shared with the OS cache; 0: off)"},
-	{"sqlite-write-queue", ST_BOOL, S(sqlite_write_queue, int), "0", SG_DB, 0, 1, "SQLite writers waiting for the write lock wake when this process's writer commits instead of sleeping up to 100 ms: p99 of concurrent writes in tens of ms instead of seconds, but about half the writes a second on 2 cores (1/0)"},
+	{"sqlite-group-commit", ST_BOOL, S(sqlite_group_commit, int), "1", SG_SERVE, 0, 1, "SQLite: the server's writes share durable commits (group commit); 0 commits each request on its own (1/0)"},
 	{"log-level", ST_INT, S(log_level, int), "1", SG_SERVE | SG_DB, 0, 3, "0 debug, 1 info, 2 warn, 3 error"},
 	{"session-idle", ST_INT, S(session_idle, int), "1800", SG_POLICY, 60, 86400, "seconds of inactivity that end a session"},
 	{"session-max", ST_INT, S(session_max, int), "43200", SG_POLICY, 300, 604800, "longest session, seconds"},

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "http/routes.h"
+#include "store/store.h"
 
 #define MAX_ROUTES 128
 
@@ -84,4 +85,14 @@ void metrics_render(buf *out)
 	           (double)atomic_load_explicit(&hist_sum_us, memory_order_relaxed) / 1e6);
 	buf_printf(out, "tongxin_http_request_duration_seconds_count %llu\n",
 	           atomic_load_explicit(&hist_count, memory_order_relaxed));
+	unsigned long long work, commits;
+	store_group_counts(&work, &commits);
+	buf_printf(out,
+	           "# HELP tongxin_sqlite_group_work_total Writes run through SQLite group commit.\n"
+	           "# TYPE tongxin_sqlite_group_work_total counter\n"
+	           "tongxin_sqlite_group_work_total %llu\n"
+	           "# HELP tongxin_sqlite_group_commits_total Durable commits that carried them.\n"
+	           "# TYPE tongxin_sqlite_group_commits_total counter\n"
+	           "tongxin_sqlite_group_commits_total %llu\n",
+	           work, commits);
 }

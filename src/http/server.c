@@ -61,6 +61,7 @@ struct server {
 	const config *cfg;
 	const keys *k;
 	pthread_key_t db_key;
+	store_group *group; /* SQLite with sqlite-group-commit: the writes' shared connection */
 	atomic_int in_flight; /* requests begun and not yet completed */
 };
 
@@ -297,6 +298,40 @@ static void audit_denied(req *r, const char *why)
 	json_decref(d);
 }
 
+/*
+ * A write route's work inside its transaction: the handler, then its audit
+ * entry, on db — the group's connection (store/group.c) or the worker's.
+ */
+static tx_err write_work(store *db, void *arg)
+{
+	req *r = arg;
+	const struct route *rt = r->route;
+	store *own = r->dc.db;
+	r->dc.db = db;
+	tx_err rc = rt->fn(r);
+	if (rc == TX_OK && rt->audit && !(rt->flags & R_NO_AUDIT)) {
+		int ent = (rt->flags & R_ENTITY) != 0;
+		audit_entry e = {.actor_id = r->actor.user_id,
+		                 .actor = r->actor.username,
+		                 .ip = r->ip,
+		                 .action = r->dc.audit_action[0] ? r->dc.audit_action : ent ? r->audit_action : rt->audit,
+		                 .entity = ent ? r->entity->name : rt->entity,
+		                 .entity_id = r->dc.audit_id[0]  ? r->dc.audit_id
+		                              : ent && r->nparams > 1 ? r->params[1]
+		                              : !ent && r->nparams   ? r->params[0]
+		                                                     : NULL,
+		                 .result = "ok",
+		                 .detail = r->dc.audit_detail};
+		rc = audit_append(db, r->dc.k, &e);
+		if (rc)
+			log_error("audit append failed; the action is rolled back: %s", store_errmsg(db));
+	} else if (err_http_status(rc) >= 500) {
+		log_error("%s %s: %s", r->method, r->path, store_errmsg(db));
+	}
+	r->dc.db = own;
+	return rc;
+}
+
 /* Run the pipeline for an API request; fills r and returns the error value. */
 static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 {
@@ -439,34 +474,17 @@ static tx_err pipeline(struct server *s, req *r, struct conn_state *cs)
 	/* Handler; writes commit together with their audit entry. */
 	if (!(rt->flags & R_WRITE))
 		return rt->fn(r);
-	tx_err rc = store_begin(r->dc.db);
-	if (rc)
-		return rc;
-	rc = rt->fn(r);
-	if (rc == TX_OK && rt->audit && !(rt->flags & R_NO_AUDIT)) {
-		int ent = (rt->flags & R_ENTITY) != 0;
-		audit_entry e = {.actor_id = r->actor.user_id,
-		                 .actor = r->actor.username,
-		                 .ip = r->ip,
-		                 .action = r->dc.audit_action[0] ? r->dc.audit_action : ent ? r->audit_action : rt->audit,
-		                 .entity = ent ? r->entity->name : rt->entity,
-		                 .entity_id = r->dc.audit_id[0]  ? r->dc.audit_id
-		                              : ent && r->nparams > 1 ? r->params[1]
-		                              : !ent && r->nparams   ? r->params[0]
-		                                                     : NULL,
-		                 .result = "ok",
-		                 .detail = r->dc.audit_detail};
-		rc = audit_append(r->dc.db, s->k, &e);
+	tx_err rc;
+	if (s->group) {
+		rc = store_group_run(s->group, write_work, r);
+	} else if ((rc = store_begin(r->dc.db)) == TX_OK) {
+		rc = write_work(r->dc.db, r);
+		rc = rc ? rc : store_commit(r->dc.db);
 		if (rc)
-			log_error("audit append failed; the action is rolled back: %s", store_errmsg(r->dc.db));
+			store_rollback(r->dc.db);
 	}
-	if (rc == TX_OK)
-		rc = store_commit(r->dc.db);
-	if (rc) {
-		store_rollback(r->dc.db);
-		if (rc == TX_EFORBIDDEN)
-			audit_denied(r, r->dc.err_msg);
-	}
+	if (rc == TX_EFORBIDDEN)
+		audit_denied(r, r->dc.err_msg);
 	return rc;
 }
 
@@ -658,7 +676,10 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	store *probe;
 	if (store_open(cfg->db, &probe, errmsg))
 		return TX_EDB;
+	int sqlite = store_kind_of(probe) == STORE_SQLITE;
 	store_close(probe);
+	if (sqlite && cfg->sqlite_group_commit && store_group_open(cfg->db, &s.group, errmsg))
+		return TX_EDB;
 
 	struct sockaddr_in addr;
 	memset(&addr, 0, sizeof addr);
@@ -666,6 +687,7 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	addr.sin_port = htons((uint16_t)cfg->port);
 	if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
 		*errmsg = xasprintf("--listen must be an IPv4 address, not %s", cfg->listen);
+		store_group_close(s.group);
 		return TX_EINVAL;
 	}
 
@@ -690,6 +712,7 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	if (!d) {
 		*errmsg = xasprintf("cannot listen on %s:%d (in use, or not allowed)", cfg->listen, cfg->port);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		store_group_close(s.group);
 		return TX_EIO;
 	}
 	log_info("tongxin serving on http://%s:%d with %d threads", cfg->listen, cfg->port, threads);
@@ -705,6 +728,7 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	/* Import jobs running in their own threads stop at their next row (and are marked failed). */
 	transfer_shutdown();
 	notify_stop();
+	store_group_close(s.group);
 	pthread_key_delete(s.db_key);
 	log_info("stopped");
 	return TX_OK;

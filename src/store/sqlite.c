@@ -9,7 +9,6 @@
  */
 #include "store/store_impl.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,52 +21,14 @@
 #define SQ_CACHE 64
 
 /* Set once at start-up (store_sqlite_tune), before any worker opens. */
-static int tune_cache_mb = 16, tune_mmap_mb = 256, tune_wake = 0;
+static int tune_cache_mb = 16, tune_mmap_mb = 256;
 
-void store_sqlite_tune(int cache_mb, int mmap_mb, int write_queue)
+void store_sqlite_tune(int cache_mb, int mmap_mb)
 {
 	if (cache_mb > 0)
 		tune_cache_mb = cache_mb;
 	if (mmap_mb >= 0)
 		tune_mmap_mb = mmap_mb;
-	tune_wake = write_queue != 0;
-}
-
-/*
- * Waiting for the write lock. SQLite's own busy handler sleeps 1, 2, 5,
- * 10 … up to 100 ms between tries, so a writer that found the lock taken
- * often slept long after it was free, while the thread that had just
- * committed took it again: p99 of concurrent writes reached seconds
- * (bench/NOTES.md, point 4). This one sleeps on a condition variable that
- * every write transaction of this process broadcasts when it ends
- * (store_sqlite_writer_done), and tries again at once; it also wakes every
- * 2 ms for writers in other processes. It gives up after the same 10 s as
- * the timeout it replaces. Off by default (setting sqlite-write-queue):
- * measured on 2 cores it cut p99 at 8 writers from ~1 s to ~25 ms but also
- * the writes a second by about half — every commit hands the lock to a
- * thread that must be woken and scheduled, where SQLite's sleeping lets
- * the thread that just committed go on. An in-process mutex taken before
- * BEGIN IMMEDIATE behaved the same. Group commit is what would give both.
- */
-static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake_cv = PTHREAD_COND_INITIALIZER;
-static unsigned long wake_gen;
-
-void store_sqlite_writer_done(void)
-{
-	if (!tune_wake)
-		return;
-	pthread_mutex_lock(&wake_mu);
-	wake_gen++;
-	pthread_cond_broadcast(&wake_cv);
-	pthread_mutex_unlock(&wake_mu);
-}
-
-static double mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
 typedef struct sq_stmt {
@@ -91,32 +52,6 @@ typedef struct sq_db {
 	sqlite3_stmt *rd_begin, *rd_commit;
 } sq_db;
 
-static _Thread_local double busy_since;
-
-static int sq_busy(void *arg, int count)
-{
-	(void)arg;
-	double now = mono_ms();
-	if (count == 0)
-		busy_since = now;
-	else if (now - busy_since > 10000)
-		return 0;
-	pthread_mutex_lock(&wake_mu);
-	unsigned long gen = wake_gen;
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += 2000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
-	while (gen == wake_gen)
-		if (pthread_cond_timedwait(&wake_cv, &wake_mu, &until))
-			break;
-	pthread_mutex_unlock(&wake_mu);
-	return 1;
-}
-
 static tx_err sq_open(const char *url, store **out, char **errmsg)
 {
 	sqlite3 *h = NULL;
@@ -130,10 +65,9 @@ static tx_err sq_open(const char *url, store **out, char **errmsg)
 		sqlite3_close(h);
 		return TX_EDB;
 	}
-	if (tune_wake)
-		sqlite3_busy_handler(h, sq_busy, NULL);
-	else
-		sqlite3_busy_timeout(h, 10000);
+	/* Writers of this process queue on the store's write gate (store.c);
+	 * this timeout is for writers in other processes (the CLI, a second node). */
+	sqlite3_busy_timeout(h, 10000);
 	const char *pragmas = "PRAGMA journal_mode=WAL;"
 	                      "PRAGMA synchronous=FULL;"
 	                      "PRAGMA foreign_keys=ON;"

@@ -5,8 +5,11 @@
  */
 #include "store/store_impl.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
@@ -159,14 +162,114 @@ int64_t store_changes(store *db)
 	return db->drv->changes(db);
 }
 
+/*
+ * The write gate. SQLite lets one connection write a file at a time; a
+ * writer that finds the lock taken sleeps in the busy handler (1, 2, 5 …
+ * 100 ms) while the thread that just committed takes the lock again, so
+ * under load some writers waited seconds (bench/NOTES.md, "Writes").
+ * Writers of this process therefore queue here, in arrival order, before
+ * BEGIN IMMEDIATE, and each is handed the gate when the one before it
+ * commits or rolls back; the busy timeout remains for writers in other
+ * processes (the CLI, another node). One gate a process: a server opens
+ * one database. A waiter gives up after the same 10 s as the busy timeout
+ * (TX_EDB, as a busy database gives), so a thread that already holds the
+ * gate through another connection cannot hang on itself. The request path
+ * does not pay a hand-over per request: its writes go through one group
+ * connection (group.c), which takes the gate once per transaction of many
+ * requests.
+ */
+struct gate_waiter {
+	int granted;
+	struct gate_waiter *next;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int held;
+	struct gate_waiter *head, *tail;
+} gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, NULL};
+
+#define GATE_WAIT_S 10
+
+static void gate_unlink(struct gate_waiter *w)
+{
+	struct gate_waiter **pp = &gate.head, *prev = NULL;
+	while (*pp && *pp != w) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (!*pp)
+		return;
+	*pp = w->next;
+	if (gate.tail == w)
+		gate.tail = prev;
+}
+
+static tx_err gate_enter(store *db)
+{
+	if (db->kind != STORE_SQLITE)
+		return TX_OK;
+	pthread_mutex_lock(&gate.mu);
+	if (!gate.held && !gate.head) {
+		gate.held = 1;
+		pthread_mutex_unlock(&gate.mu);
+		db->gated = 1;
+		return TX_OK;
+	}
+	struct gate_waiter w = {0, NULL};
+	if (gate.tail)
+		gate.tail->next = &w;
+	else
+		gate.head = &w;
+	gate.tail = &w;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += GATE_WAIT_S;
+	while (!w.granted)
+		if (pthread_cond_timedwait(&gate.cv, &gate.mu, &until) == ETIMEDOUT && !w.granted) {
+			gate_unlink(&w);
+			pthread_mutex_unlock(&gate.mu);
+			return TX_EDB;
+		}
+	pthread_mutex_unlock(&gate.mu);
+	db->gated = 1;
+	return TX_OK;
+}
+
+/* Hand the gate to the first waiter (it stays held), or open it. */
+static void gate_leave(store *db)
+{
+	if (!db->gated)
+		return;
+	db->gated = 0;
+	pthread_mutex_lock(&gate.mu);
+	struct gate_waiter *w = gate.head;
+	if (w) {
+		gate.head = w->next;
+		if (!gate.head)
+			gate.tail = NULL;
+		w->granted = 1;
+		pthread_cond_broadcast(&gate.cv);
+	} else {
+		gate.held = 0;
+	}
+	pthread_mutex_unlock(&gate.mu);
+}
+
 tx_err store_begin(store *db)
 {
 	if (db->in_tx)
 		return TX_EINTERNAL;
 	store_read_end(db);
-	tx_err rc = db->drv->exec(db, db->kind == STORE_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	tx_err rc = gate_enter(db);
+	if (rc)
+		return rc;
+	rc = db->drv->exec(db, db->kind == STORE_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc == TX_OK)
 		db->in_tx = 1;
+	else
+		gate_leave(db);
 	return rc;
 }
 
@@ -179,8 +282,7 @@ tx_err store_commit(store *db)
 		db->drv->exec(db, "ROLLBACK");
 	}
 	db->in_tx = 0;
-	if (db->kind == STORE_SQLITE)
-		store_sqlite_writer_done();
+	gate_leave(db);
 	return rc;
 }
 
@@ -190,8 +292,7 @@ tx_err store_rollback(store *db)
 		return TX_OK;
 	db->in_tx = 0;
 	tx_err rc = db->drv->exec(db, "ROLLBACK");
-	if (db->kind == STORE_SQLITE)
-		store_sqlite_writer_done();
+	gate_leave(db);
 	return rc;
 }
 

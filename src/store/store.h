@@ -48,13 +48,10 @@ enum { STORE_ROW = 100, STORE_DONE = 101 };
 tx_err store_open(const char *url, store **out, char **errmsg);
 /*
  * SQLite connections opened after this call use a page cache of cache_mb
- * MiB each and map up to mmap_mb MiB of the file (0: no mapping); with
- * write_queue, a writer that finds the write lock taken waits until a
- * write transaction of this process ends (or 2 ms) instead of sleeping in
- * SQLite's busy handler for up to 100 ms at a time (sqlite.c, sq_busy).
- * Defaults before any call: 16, 256 and 0. PostgreSQL ignores it.
+ * MiB each and map up to mmap_mb MiB of the file (0: no mapping).
+ * Defaults before any call: 16 and 256. PostgreSQL ignores it.
  */
-void store_sqlite_tune(int cache_mb, int mmap_mb, int write_queue);
+void store_sqlite_tune(int cache_mb, int mmap_mb);
 void store_close(store *db);
 store_kind store_kind_of(const store *db);
 
@@ -94,8 +91,9 @@ int64_t store_changes(store *db);
 
 /*
  * Transactions. store_begin() takes the write lock at once on SQLite
- * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade. Nesting is
- * not supported: begin while in a transaction is TX_EINTERNAL.
+ * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade; writers of
+ * one process queue for it in arrival order (the write gate, store.c).
+ * Nesting is not supported: begin while in a transaction is TX_EINTERNAL.
  */
 tx_err store_begin(store *db);
 tx_err store_commit(store *db);
@@ -114,6 +112,24 @@ int store_in_tx(const store *db);
  */
 void store_read_begin(store *db);
 void store_read_end(store *db);
+
+/*
+ * Group commit (group.c), for SQLite: a group owns one connection on which
+ * callers' work runs one at a time, each in a savepoint of a shared write
+ * transaction, committed by the last caller in line. store_group_run()
+ * runs fn(db, arg) — db is the group's connection, already in the
+ * transaction: fn must not begin, commit or roll back — and returns once
+ * the transaction holding fn's work is durable: fn's own error (its work
+ * rolled back alone), else the commit's. Thread-safe; a caller waits its
+ * turn. Work after the caller's may be in the same commit.
+ */
+typedef struct store_group store_group;
+typedef tx_err (*store_work)(store *db, void *arg);
+tx_err store_group_open(const char *url, store_group **out, char **errmsg);
+void store_group_close(store_group *g);
+tx_err store_group_run(store_group *g, store_work fn, void *arg);
+/* Work run in groups and the commits that carried it, since the process started (all groups). */
+void store_group_counts(unsigned long long *work, unsigned long long *commits);
 
 /*
  * Convenience: run `sql` with up to the given text/int arguments is left to

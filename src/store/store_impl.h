@@ -36,6 +36,7 @@ struct store {
 	store_kind kind;
 	int in_tx;
 	int in_read; /* SQLite: a read transaction of store_read_begin is open */
+	int gated;   /* SQLite: this connection holds the process's write gate (store.c) */
 };
 
 /* Every concrete statement struct starts with this header. */
@@ -45,8 +46,6 @@ struct store_stmt {
 };
 
 extern const struct store_driver store_sqlite_driver;
-/* A write transaction of this process ended: wake the SQLite writers waiting for the lock (sqlite.c). */
-void store_sqlite_writer_done(void);
 /* The read transaction of store_read_begin: BEGIN DEFERRED; COMMIT, or ROLLBACK if it stays open (sqlite.c). */
 tx_err store_sqlite_read_begin(store *db);
 void store_sqlite_read_end(store *db);
