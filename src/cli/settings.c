@@ -37,7 +37,7 @@ static const struct setting settings[] = {
 	{"cookie-secure", ST_BOOL, S(cookie_secure, int), "0", SG_SERVE, 0, 1, "mark the session cookie Secure (set 1 behind TLS)"},
 	{"trust-proxy", ST_BOOL, S(trust_proxy, int), "0", SG_SERVE, 0, 1, "take the client address from the last X-Forwarded-For entry (set 1 only behind your own proxy)"},
 	{"sqlite-cache-mb", ST_INT, S(sqlite_cache_mb, int), "16", SG_DB, 1, 4096, "SQLite page cache of each connection, MiB (private memory, per worker)"},
-	{"sqlite-mmap-mb", ST_INT, S(sqlite_mmap_mb, int), "256", SG_DB, 0, 65536, "SQLite memory-mapped reads of the database file, MiB (shared with the OS cache; 0: off)"},
+	{"sqlite-mmap-mb", ST_INT, S(sqlite_mmap_mb, int), "0", SG_DB, 0, 65536, "SQLite memory-mapped reads of the database file, MiB (0: off; helps read-only loads, but every write elsewhere unmaps and maps it again)"},
 	{"sqlite-group-commit", ST_BOOL, S(sqlite_group_commit, int), "1", SG_SERVE, 0, 1, "SQLite: the server's writes share durable commits (group commit); 0 commits each request on its own (1/0)"},
 	{"log-level", ST_INT, S(log_level, int), "1", SG_SERVE | SG_DB, 0, 3, "0 debug, 1 info, 2 warn, 3 error"},
 	{"session-idle", ST_INT, S(session_idle, int), "1800", SG_POLICY, 60, 86400, "seconds of inactivity that end a session"},

@@ -21,7 +21,14 @@
 #define SQ_CACHE 64
 
 /* Set once at start-up (store_sqlite_tune), before any worker opens. */
-static int tune_cache_mb = 16, tune_mmap_mb = 256;
+/*
+ * No memory map by default: a connection that finds the WAL changed since
+ * its last read drops its page cache and unmaps the whole mapping, to map
+ * it again and fault its pages back in. Under writes that was every request
+ * of every worker: 1 munmap + 1 mmap of the file a request, and half the
+ * durable writes a second (bench/NOTES.md, "Writes").
+ */
+static int tune_cache_mb = 16, tune_mmap_mb = 0;
 
 void store_sqlite_tune(int cache_mb, int mmap_mb)
 {

@@ -49,7 +49,7 @@ tx_err store_open(const char *url, store **out, char **errmsg);
 /*
  * SQLite connections opened after this call use a page cache of cache_mb
  * MiB each and map up to mmap_mb MiB of the file (0: no mapping).
- * Defaults before any call: 16 and 256. PostgreSQL ignores it.
+ * Defaults before any call: 16 and 0. PostgreSQL ignores it.
  */
 void store_sqlite_tune(int cache_mb, int mmap_mb);
 void store_close(store *db);
