@@ -442,6 +442,32 @@ static tx_err cursor_read(dctx *c, const model_entity *e, const char *s, char *p
 	return TX_OK;
 }
 
+/*
+ * The SQL of one page of the range g in (unit_path, id) order after the
+ * keyset cursor (cpath, cid) (cid 0: from the start), `limit` rows. One
+ * pair of bounds on unit_path: the range, its lower end moved up to the
+ * cursor's path; the row value then skips the cursor's own unit up to its
+ * id (both backends seek the index on it).
+ */
+static tx_err page_sql(dctx *c, const model_entity *e, const record_query *q, const qrange *g, const char *cpath,
+                       int64_t cid, int limit, buf *sql, sql_params *p)
+{
+	int cursor = cid && strcmp(cpath, g->lo) >= 0;
+	select_cols(sql, e);
+	range_where(sql, p, g, cursor ? cpath : NULL);
+	tx_err rc = add_filters(c, e, q, sql, p);
+	if (rc)
+		return rc;
+	if (cursor) {
+		buf_puts(sql, " AND (t.unit_path, t.id) > (?, ?)");
+		p_text(p, cpath);
+		p_int(p, cid);
+	}
+	buf_puts(sql, " ORDER BY t.unit_path, t.id LIMIT ?");
+	p_int(p, limit);
+	return TX_OK;
+}
+
 tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, char **next)
 {
 	buf sql = BUF_INIT;
@@ -453,25 +479,10 @@ tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t
 	tx_err rc = resolve_range(c, q, &g);
 	if (!rc)
 		rc = cursor_read(c, e, q->after, cpath, sizeof cpath, &cid);
+	if (!rc)
+		rc = page_sql(c, e, q, &g, cpath, cid, q->limit + 1, &sql, &p);
 	if (rc)
 		goto out;
-	/*
-	 * One pair of bounds on unit_path: the range, its lower end moved up to
-	 * the cursor's path; the row value then skips the cursor's own unit up
-	 * to its id (both backends seek the index on it).
-	 */
-	int cursor = cid && strcmp(cpath, g.lo) >= 0;
-	select_cols(&sql, e);
-	range_where(&sql, &p, &g, cursor ? cpath : NULL);
-	if ((rc = add_filters(c, e, q, &sql, &p)))
-		goto out;
-	if (cursor) {
-		buf_puts(&sql, " AND (t.unit_path, t.id) > (?, ?)");
-		p_text(&p, cpath);
-		p_int(&p, cid);
-	}
-	buf_puts(&sql, " ORDER BY t.unit_path, t.id LIMIT ?");
-	p_int(&p, q->limit + 1);
 	store_stmt *st;
 	if ((rc = store_prepare(c->db, sql.data, &st)))
 		goto out;
@@ -1634,25 +1645,21 @@ tx_err record_find_by(dctx *c, const model_entity *e, const char *field, const c
 tx_err record_each(dctx *c, const model_entity *e, const record_query *q, int clear,
                    tx_err (*fn)(void *ctx, json_t *row), void *ctx)
 {
-	int64_t after = 0;
+	enum { PAGE = 500 };
+	qrange g;
+	tx_err rc = resolve_range(c, q, &g);
+	if (rc)
+		return rc;
+	/* Pages in the list's order, so each one seeks the (unit_path, id) index instead of sorting the subtree. */
+	char cpath[256] = "";
+	int64_t cid = 0;
 	for (;;) {
 		buf sql = BUF_INIT;
 		sql_params p = {0};
-		qrange g;
-		tx_err rc = resolve_range(c, q, &g);
-		select_cols(&sql, e);
-		range_where(&sql, &p, &g, NULL);
+		store_stmt *st = NULL;
+		rc = page_sql(c, e, q, &g, cpath, cid, PAGE, &sql, &p);
 		if (!rc)
-			rc = add_filters(c, e, q, &sql, &p);
-		if (rc) {
-			buf_free(&sql);
-			p_free(&p);
-			return rc;
-		}
-		buf_puts(&sql, " AND t.id > ? ORDER BY t.id LIMIT 500");
-		p_int(&p, after);
-		store_stmt *st;
-		rc = store_prepare(c->db, sql.data, &st);
+			rc = store_prepare(c->db, sql.data, &st);
 		buf_free(&sql);
 		if (rc) {
 			p_free(&p);
@@ -1663,7 +1670,8 @@ tx_err record_each(dctx *c, const model_entity *e, const record_query *q, int cl
 		int s, n = 0;
 		while (!rc && (s = store_step(st)) == STORE_ROW) {
 			json_t *row = row_json(c, e, st, clear);
-			after = store_col_int(st, 0);
+			cid = store_col_int(st, 0);
+			snprintf(cpath, sizeof cpath, "%s", store_col_text(st, 2));
 			n++;
 			rc = fn(ctx, row);
 			json_decref(row);
@@ -1673,7 +1681,7 @@ tx_err record_each(dctx *c, const model_entity *e, const record_query *q, int cl
 			return rc;
 		if (s != STORE_DONE)
 			return TX_EDB;
-		if (n < 500)
+		if (n < PAGE)
 			return TX_OK;
 	}
 }
