@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include <sodium.h>
+#include <zlib.h>
 
 #include "auth/audit.h"
 #include "auth/crypto.h"
@@ -539,10 +540,151 @@ typedef struct imp {
 	smap seen;       /* duplicate key → first row */
 	smap units;      /* unit cell text → id */
 	smap names;      /* unit id → name */
+	smap plan_units; /* commit from a plan: unit id → 1 in scope, -1 not */
 	tx_err fatal;    /* stop: database error, stopped */
 	int write_failed; /* a write failed: the transaction is lost, stop */
 	int64_t last_progress;
+	struct plan_w *plan; /* dry run: the plan being written, NULL once a row failed or without one */
 } imp;
+
+/*
+ * ---- the plan: a clean dry run's rows, for its commit ----
+ *
+ * The dry run converts and validates every row; it writes down what it
+ * found — the record as the record engine takes it and what to do with it
+ * (create; update or skip the record found by the key) — one JSON line a
+ * row, [row, "c"|"u"|"s", existing id, record], deflated as it goes (a
+ * 100,000-row plan is a few MB). The job keeps it sealed beside the file.
+ * The commit then writes those rows instead of reading, converting and
+ * checking the file again, and checks only what can change between the
+ * two (plan_apply). Only for entities whose rows depend on nothing else
+ * in the database than their unit and their key (no parent, no other
+ * references); the others re-run the file at commit as before.
+ */
+
+#define PLAN_CHUNK 65536
+
+typedef struct plan_w {
+	z_stream z;
+	buf *out;
+} plan_w;
+
+static int plannable(const model_entity *e)
+{
+	if (e->parent)
+		return 0;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == FT_REF && strcmp(e->fields[i].name, "unit_id") != 0)
+			return 0;
+	return 1;
+}
+
+/* Deflate n bytes into the plan (finish: and end the stream). -1 on a zlib failure. */
+static int plan_deflate(plan_w *w, const void *p, size_t n, int finish)
+{
+	w->z.next_in = (Bytef *)p;
+	w->z.avail_in = (uInt)n;
+	for (;;) {
+		buf_reserve(w->out, PLAN_CHUNK);
+		w->z.next_out = (Bytef *)w->out->data + w->out->len;
+		w->z.avail_out = PLAN_CHUNK;
+		int r = deflate(&w->z, finish ? Z_FINISH : Z_NO_FLUSH);
+		w->out->len += PLAN_CHUNK - w->z.avail_out;
+		w->out->data[w->out->len] = 0;
+		if (r == Z_STREAM_ERROR)
+			return -1;
+		if (w->z.avail_out && (!finish || r == Z_STREAM_END))
+			return 0;
+	}
+}
+
+static int plan_begin(plan_w *w, buf *out)
+{
+	memset(w, 0, sizeof *w);
+	w->out = out;
+	buf_clear(out);
+	/* Level 1: the lines repeat their keys, so even the fastest level shrinks them about fivefold. */
+	return deflateInit(&w->z, 1) == Z_OK ? 0 : -1;
+}
+
+static int plan_add(plan_w *w, int64_t row, char what, int64_t existing, json_t *body)
+{
+	char action[2] = {what, 0};
+	json_t *line = json_pack("[I, s, I, O?]", (json_int_t)row, action, (json_int_t)existing, body);
+	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+	json_decref(line);
+	if (!text)
+		return -1;
+	size_t n = strlen(text);
+	text[n] = '\n'; /* replaces the NUL: the line's end */
+	int r = plan_deflate(w, text, n + 1, 0);
+	free(text);
+	return r;
+}
+
+/* End the plan: keep it (ok) or drop it. */
+static void plan_end(plan_w *w, int ok)
+{
+	if (ok && plan_deflate(w, "", 0, 1))
+		ok = 0;
+	deflateEnd(&w->z);
+	if (!ok)
+		buf_clear(w->out);
+}
+
+/* Reading a plan back a line at a time. */
+typedef struct plan_r {
+	z_stream z;
+	buf pend; /* inflated, not yet read */
+	size_t pos;
+	int end;
+} plan_r;
+
+static int plan_open(plan_r *r, const buf *plan)
+{
+	memset(r, 0, sizeof *r);
+	r->z.next_in = (Bytef *)plan->data;
+	r->z.avail_in = (uInt)plan->len;
+	return inflateInit(&r->z) == Z_OK ? 0 : -1;
+}
+
+/* The next row as a JSON array (new reference): 1, 0 at the end, -1 when the plan is damaged. */
+static int plan_next(plan_r *r, json_t **row)
+{
+	*row = NULL;
+	for (;;) {
+		char *nl = r->pend.len > r->pos ? memchr(r->pend.data + r->pos, '\n', r->pend.len - r->pos) : NULL;
+		if (nl) {
+			size_t n = (size_t)(nl - (r->pend.data + r->pos));
+			*row = json_loadb(r->pend.data + r->pos, n, 0, NULL);
+			r->pos += n + 1;
+			return json_is_array(*row) && json_array_size(*row) == 4 ? 1 : -1;
+		}
+		if (r->end)
+			return r->pos == r->pend.len ? 0 : -1;
+		/* Move the partial line to the front, then inflate more after it. */
+		memmove(r->pend.data, r->pend.data + r->pos, r->pend.len - r->pos);
+		r->pend.len -= r->pos;
+		r->pos = 0;
+		buf_reserve(&r->pend, PLAN_CHUNK);
+		r->z.next_out = (Bytef *)r->pend.data + r->pend.len;
+		r->z.avail_out = PLAN_CHUNK;
+		int z = inflate(&r->z, Z_NO_FLUSH);
+		r->pend.len += PLAN_CHUNK - r->z.avail_out;
+		if (z == Z_STREAM_END)
+			r->end = 1;
+		else if (z != Z_OK)
+			return -1;
+	}
+}
+
+static void plan_close(plan_r *r)
+{
+	inflateEnd(&r->z);
+	if (r->pend.data)
+		sodium_memzero(r->pend.data, r->pend.cap);
+	buf_free(&r->pend);
+}
 
 static void report_error(transfer_report *rep, int64_t row, const char *column, const char *value, const char *reason)
 {
@@ -920,6 +1062,9 @@ static void process_row(imp *m, int64_t row, char **cells, int n)
 			m->rep->updated++;
 		else
 			m->rep->created++;
+		char what = skip ? 's' : vm == VALIDATE_UPDATE ? 'u' : 'c';
+		if (m->plan && plan_add(m->plan, row, what, existing, skip ? NULL : body))
+			m->plan = NULL;
 		/* Write while the whole run is still clean; after a problem, only validate. */
 		if (m->commit && !skip && m->rep->nerrors == 0) {
 			tx_err rc;
@@ -941,6 +1086,8 @@ static void process_row(imp *m, int64_t row, char **cells, int n)
 			}
 		}
 	}
+	if (json_array_size(errs))
+		m->plan = NULL; /* a dry run with errors cannot be committed: no plan */
 	size_t i;
 	json_t *e;
 	json_array_foreach(errs, i, e)
@@ -1044,6 +1191,173 @@ static tx_err audit_import(dctx *c, const model_entity *e, const char *format, t
 	return rc;
 }
 
+/* Every data row of the file through process_row; the file's own problems reported. */
+static tx_err read_rows(imp *m, const char *format, const void *data, size_t len)
+{
+	dctx *c = m->c;
+	transfer_report *rep = m->rep;
+	sheet_err se;
+	int r = read_file(format, data, len, on_row, m, &se);
+	if (r < 0)
+		report_error(rep, se.row, "", "", pick(se.m, c));
+	else if (!m->have_header)
+		report_error(rep, 0, "", "", pick(&m_empty, c));
+	else if (!m->header_bad && !m->fatal && rep->processed == 0)
+		report_error(rep, m->header_row, "", "", pick(&m_no_rows, c));
+	return m->fatal;
+}
+
+static tx_err stopped(dctx *c)
+{
+	return dctx_fail(c, TX_EIO, "import.stopped", "服务正在停止，导入已中止",
+	                 "the server is stopping; the import was stopped");
+}
+
+/* Drop what a failed record-engine call left in the context (the commit re-runs the file to report it). */
+static void forget_errors(dctx *c)
+{
+	json_decref(c->err_fields);
+	json_decref(c->audit_detail);
+	c->err_fields = NULL;
+	c->audit_detail = NULL;
+	c->err_msg[0] = 0;
+	c->err_code = NULL;
+}
+
+/* Is this unit (still) in the actor's scope? Cached by id for the run. */
+static int plan_unit_ok(imp *m, int64_t unit)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%" PRId64, unit);
+	sent *se = smap_get(&m->plan_units, key, 1);
+	if (!se->v) {
+		scope_range r;
+		scope_range_of(m->c->a, &r);
+		store_stmt *st;
+		se->v = -1;
+		if (store_prepare(m->c->db, "SELECT id, path FROM unit WHERE id = ?", &st) == TX_OK) {
+			store_bind_int(st, 1, unit);
+			if (store_step(st) == STORE_ROW && path_in_scope(&r, store_col_text(st, 1), unit))
+				se->v = 1;
+			store_finalize(st);
+		}
+	}
+	return se->v == 1;
+}
+
+/* Is the record a planned skip found still there (live)? */
+static int plan_still_there(imp *m, int64_t id)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ? AND deleted = 0", m->e->table);
+	store_stmt *st;
+	if (store_prepare(m->c->db, sql, &st))
+		return 0;
+	store_bind_int(st, 1, id);
+	int there = store_step(st) == STORE_ROW;
+	store_finalize(st);
+	return there;
+}
+
+/*
+ * Write the rows of the dry run's plan (inside the commit's transaction).
+ * What the dry run checked that can change meanwhile is checked again:
+ * a new record's unit must still be in the actor's scope (looked up once a
+ * unit), its key still free (the unique index on the key's blind index
+ * refuses the insert otherwise: person.id_number, organisation.credit_code),
+ * a record to skip still there, a record to update still updatable
+ * (record_update checks scope, version, cross-field rules and uniqueness
+ * itself). Everything else the dry run did depends only on the file and
+ * the model. *stale says something no longer holds: the caller rolls
+ * back and runs the file with every check instead.
+ */
+static tx_err plan_apply(imp *m, const buf *plan, int *stale)
+{
+	dctx *c = m->c;
+	transfer_report *rep = m->rep;
+	plan_r r;
+	*stale = 1;
+	if (plan_open(&r, plan))
+		return TX_OK;
+	json_t *row;
+	int got;
+	tx_err rc = TX_OK;
+	int fresh = 1;
+	while (fresh && !rc && (got = plan_next(&r, &row)) == 1) {
+		if (rep->stop && atomic_load(rep->stop)) {
+			json_decref(row);
+			rc = stopped(c);
+			break;
+		}
+		const char *what = json_string_value(json_array_get(row, 1));
+		int64_t id = json_integer_value(json_array_get(row, 2));
+		json_t *body = json_array_get(row, 3);
+		if (what && *what == 's') {
+			fresh = plan_still_there(m, id);
+			rep->skipped++;
+		} else if (what && *what == 'u' && json_is_object(body)) {
+			json_t *out = NULL;
+			fresh = record_update(c, m->e, id, body, &out) == TX_OK;
+			json_decref(out);
+			rep->updated++;
+		} else if (what && *what == 'c' && json_is_object(body)) {
+			int64_t nid = 0;
+			fresh = plan_unit_ok(m, json_integer_value(json_object_get(body, "unit_id"))) &&
+			        record_insert_raw(c, m->e, body, &nid) == TX_OK;
+			rep->created++;
+		} else {
+			fresh = 0;
+		}
+		forget_errors(c);
+		json_decref(row);
+		rep->processed++;
+		progress(m, 0);
+	}
+	plan_close(&r);
+	if (!rc && fresh && got == 0 && rep->processed == rep->total)
+		*stale = 0;
+	return rc;
+}
+
+/*
+ * One commit: begin, write the rows — from the plan, or from the file with
+ * every check — then the audit entry, the job's end and the rollups, and
+ * commit; or roll all of it back. *stale: the plan no longer held (nothing
+ * was written).
+ */
+static tx_err commit_rows(imp *m, const char *format, const void *data, size_t len, const buf *plan, int *stale)
+{
+	dctx *c = m->c;
+	transfer_report *rep = m->rep;
+	*stale = 0;
+	tx_err rc = store_begin(c->db);
+	if (rc)
+		return rc;
+	/* The rollups of people: summed over the rows, written once before the commit. */
+	record_tally_collect(1);
+	rc = plan ? plan_apply(m, plan, stale) : read_rows(m, format, data, len);
+	if (rc == TX_EIO && !c->err_msg[0])
+		stopped(c);
+	int clean = !rc && !*stale && !rep->nerrors;
+	/* Every row is counted before the job's end is written. */
+	if (clean)
+		progress(m, 1);
+	if (clean)
+		rc = audit_import(c, m->e, format, m->mode, rep);
+	if (clean && !rc && rep->finish)
+		rc = rep->finish(c, rep, rep->finish_ctx);
+	if (clean && !rc)
+		rc = record_tally_flush(c->db);
+	if (clean && !rc)
+		rc = store_commit(c->db);
+	record_tally_collect(0);
+	if (!clean || rc) {
+		store_rollback(c->db);
+		rep->created = rep->updated = rep->skipped = 0;
+	}
+	return rc;
+}
+
 tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const void *data, size_t len,
                     transfer_mode mode, int commit, transfer_report *rep)
 {
@@ -1053,13 +1367,14 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 		rep->errors = json_array();
 	json_array_clear(rep->errors);
 	rep->processed = rep->created = rep->updated = rep->skipped = rep->nerrors = 0;
-	sheet_err se;
 	imp m = {.c = c, .e = e, .mode = mode, .commit = commit, .rep = rep, .key = dedupe_key(e)};
 	int nunique = 0;
 	for (size_t i = 0; i < e->nfields; i++)
 		nunique += (e->fields[i].flags & FF_UNIQUE) != 0;
 	m.unique_is_key = m.key && (m.key->flags & FF_UNIQUE) && nunique == 1;
+	const buf *plan = commit && rep->plan && rep->plan->len && plannable(e) && rep->total > 0 ? rep->plan : NULL;
 	if (rep->total <= 0) {
+		sheet_err se;
 		imp cnt = {.rep = rep, .counting = 1};
 		int r = read_file(format, data, len, on_count, &cnt, &se);
 		if (r < 0) {
@@ -1069,39 +1384,27 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 		rep->total = cnt.count > 0 ? cnt.count - 1 : 0;
 	}
 	progress(&m, 1);
-	tx_err rc = commit ? store_begin(c->db) : TX_OK;
-	if (rc)
-		return rc;
-	/* The rollups of people: summed over the rows, written once before the commit. */
-	if (commit)
-		record_tally_collect(1);
-	int r = read_file(format, data, len, on_row, &m, &se);
-	if (r < 0)
-		report_error(rep, se.row, "", "", pick(se.m, c));
-	else if (!m.have_header)
-		report_error(rep, 0, "", "", pick(&m_empty, c));
-	else if (!m.header_bad && !m.fatal && rep->processed == 0)
-		report_error(rep, m.header_row, "", "", pick(&m_no_rows, c));
-	rc = m.fatal;
-	if (rc == TX_EIO)
-		dctx_fail(c, TX_EIO, "import.stopped", "服务正在停止，导入已中止", "the server is stopping; the import was stopped");
-	/* Every row is counted before the job's end is written. */
-	progress(&m, 1);
+	tx_err rc;
 	if (commit) {
-		if (!rc && !rep->nerrors) {
-			rc = audit_import(c, e, format, mode, rep);
-			if (!rc && rep->finish)
-				rc = rep->finish(c, rep, rep->finish_ctx);
-			if (!rc)
-				rc = record_tally_flush(c->db);
-			if (!rc)
-				rc = store_commit(c->db);
+		int stale = 0;
+		rc = commit_rows(&m, format, data, len, plan, &stale);
+		if (!rc && stale) {
+			/* Something changed since the dry run: every check again, on the file. */
+			log_info("import job %" PRId64 ": data changed since the dry run; checking the file again",
+			         rep->job);
+			rep->processed = 0;
+			rc = commit_rows(&m, format, data, len, NULL, &stale);
 		}
-		record_tally_collect(0);
-		if (rc || rep->nerrors) {
-			store_rollback(c->db);
-			rep->created = rep->updated = rep->skipped = 0;
-		}
+	} else {
+		plan_w pw;
+		int planning = rep->plan && plannable(e) && !plan_begin(&pw, rep->plan);
+		m.plan = planning ? &pw : NULL;
+		rc = read_rows(&m, format, data, len);
+		if (rc == TX_EIO)
+			stopped(c);
+		if (planning)
+			plan_end(&pw, m.plan && !rc && !rep->nerrors);
+		progress(&m, 1);
 	}
 	progress(&m, 1);
 	for (int i = 0; i < m.ncols; i++)
@@ -1110,6 +1413,7 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 	smap_free(&m.seen);
 	smap_free(&m.units);
 	smap_free(&m.names);
+	smap_free(&m.plan_units);
 	return rc;
 }
 
@@ -1289,8 +1593,8 @@ static tx_err reap_stale(store *db, int64_t user)
 	store_finalize(st);
 	for (int i = 0; i < nd && !rc; i++)
 		rc = job_exec(db,
-		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL WHERE id = ?"
-		              " AND status IN ('validating', 'committing')",
+		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, plan = NULL"
+		              " WHERE id = ? AND status IN ('validating', 'committing')",
 		              "interrupted", dead[i]);
 	return rc;
 }
@@ -1411,9 +1715,12 @@ static char *counts_text(const transfer_report *rep, int done)
 	return s;
 }
 
-/* Record the end of a run: status, counts, errors; the file goes unless the job is ready. */
+/*
+ * Record the end of a run: status, counts, errors; the file goes unless the
+ * job is ready, when the dry run's sealed plan (or NULL) is kept beside it.
+ */
 static tx_err job_finish(store *db, int64_t job, const char *status, const transfer_report *rep, const char *message,
-                         int commit)
+                         int commit, const unsigned char *plan, size_t plan_len)
 {
 	char *errors = json_dumps(rep->errors ? rep->errors : json_array(), JSON_COMPACT);
 	char *counts = counts_text(rep, commit);
@@ -1421,16 +1728,18 @@ static tx_err job_finish(store *db, int64_t job, const char *status, const trans
 	store_stmt *st;
 	tx_err rc = store_prepare(db,
 	                          commit ? "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
-	                                   " errors = ?, result = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL"
-	                                   " WHERE id = ?"
+	                                   " errors = ?, result = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL,"
+	                                   " plan = NULL WHERE id = ?"
 	                                 : ready ? "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
-	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ? WHERE id = ?"
+	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, plan = ?"
+	                                           " WHERE id = ?"
 	                                         : "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
-	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL"
-	                                           " WHERE id = ?",
+	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL,"
+	                                           " plan = NULL WHERE id = ?",
 	                          &st);
 	if (!rc) {
 		int64_t now = util_now();
+		int k = 10;
 		store_bind_text(st, 1, status);
 		store_bind_int(st, 2, rep->total);
 		store_bind_int(st, 3, rep->processed);
@@ -1439,11 +1748,16 @@ static tx_err job_finish(store *db, int64_t job, const char *status, const trans
 		store_bind_text(st, 6, counts);
 		store_bind_text(st, 7, message);
 		store_bind_int(st, 8, now);
-		if (ready)
+		if (ready) {
 			store_bind_null(st, 9);
-		else
+			if (plan)
+				store_bind_blob(st, k++, plan, plan_len);
+			else
+				store_bind_null(st, k++);
+		} else {
 			store_bind_int(st, 9, now);
-		store_bind_int(st, 10, job);
+		}
+		store_bind_int(st, k, job);
 		rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
 		store_finalize(st);
 	}
@@ -1452,9 +1766,15 @@ static tx_err job_finish(store *db, int64_t job, const char *status, const trans
 	return rc;
 }
 
+/* The plan is sealed for its job alone: one job's plan cannot stand in for another's. */
+static void plan_context(int64_t job, char *out, size_t n)
+{
+	snprintf(out, n, "import_job.plan.%" PRId64, job);
+}
+
 static tx_err finish_done(dctx *c, const transfer_report *rep, void *ctx)
 {
-	return job_finish(c->db, *(int64_t *)ctx, "done", rep, NULL, 1);
+	return job_finish(c->db, *(int64_t *)ctx, "done", rep, NULL, 1, NULL, 0);
 }
 
 static void job_run(store *db, struct wargs *w)
@@ -1466,10 +1786,14 @@ static void job_run(store *db, struct wargs *w)
 	int64_t user = 0;
 	char *file = NULL;
 	size_t flen = 0;
+	buf plan = BUF_INIT;
+	char pctx[64];
+	plan_context(w->job, pctx, sizeof pctx);
 	actor a;
 	int have_actor = 0;
 	if (store_prepare(db,
-	                  "SELECT entity, user_id, mode, format, lang, file, total_rows FROM import_job WHERE id = ?",
+	                  "SELECT entity, user_id, mode, format, lang, file, total_rows, plan FROM import_job"
+	                  " WHERE id = ?",
 	                  &st) == TX_OK) {
 		store_bind_int(st, 1, w->job);
 		if (store_step(st) == STORE_ROW) {
@@ -1484,6 +1808,12 @@ static void job_run(store *db, struct wargs *w)
 				file = file_open(&w->k, blob, blen, &flen);
 			if (w->commit)
 				rep.total = store_col_int(st, 6);
+			unsigned char *opened = NULL;
+			size_t olen = 0;
+			blob = w->commit ? store_col_blob(st, 7, &blen) : NULL;
+			/* A plan that does not open is as none: the commit then checks the file again. */
+			if (blob && !crypto_open_bytes(&w->k, pctx, blob, blen, &opened, &olen))
+				plan = (buf){(char *)opened, olen, olen + 1};
 		}
 		store_finalize(st);
 	}
@@ -1503,6 +1833,7 @@ static void job_run(store *db, struct wargs *w)
 		rep.progress_ctx = &x;
 		rep.stop = &stopping;
 		rep.job = w->job;
+		rep.plan = &plan;
 		if (w->commit) {
 			rep.finish = finish_done;
 			rep.finish_ctx = &w->job;
@@ -1515,13 +1846,18 @@ static void job_run(store *db, struct wargs *w)
 		}
 		if (rc || rep.nerrors || !w->commit) {
 			const char *status = !rc && !rep.nerrors ? "ready" : "failed";
-			if (job_finish(db, w->job, status, &rep, rc ? fail_msg : NULL, w->commit))
+			unsigned char *sealed = NULL;
+			size_t slen = 0;
+			if (!w->commit && plan.len)
+				crypto_seal_bytes(&w->k, pctx, plan.data, plan.len, &sealed, &slen);
+			if (job_finish(db, w->job, status, &rep, rc ? fail_msg : NULL, w->commit, sealed, slen))
 				log_error("import job %" PRId64 ": could not record its end: %s", w->job, store_errmsg(db));
+			free(sealed);
 		}
 		dctx_clear(&c);
 		fail_msg = NULL;
 	}
-	if (fail_msg && job_finish(db, w->job, "failed", &rep, fail_msg, w->commit))
+	if (fail_msg && job_finish(db, w->job, "failed", &rep, fail_msg, w->commit, NULL, 0))
 		log_error("import job %" PRId64 ": could not record its end: %s", w->job, store_errmsg(db));
 	if (have_actor)
 		actor_free(&a);
@@ -1529,6 +1865,9 @@ static void job_run(store *db, struct wargs *w)
 		sodium_memzero(file, flen);
 		free(file);
 	}
+	if (plan.data)
+		sodium_memzero(plan.data, plan.len);
+	buf_free(&plan);
 	transfer_report_free(&rep);
 }
 
@@ -1571,7 +1910,8 @@ static tx_err start_worker(dctx *c, int slot, int64_t job, int commit)
 		keys_wipe(&w->k);
 		free(w);
 		slot_release(slot);
-		job_exec(c->db, "UPDATE import_job SET status = 'failed', message = ?, file = NULL WHERE id = ?",
+		job_exec(c->db,
+		         "UPDATE import_job SET status = 'failed', message = ?, file = NULL, plan = NULL WHERE id = ?",
 		         "could not start a worker", job);
 		return dctx_fail(c, TX_ETHROTTLE, "throttled", "服务器繁忙，请稍后再试", "the server is busy; try again later");
 	}
@@ -1610,14 +1950,15 @@ tx_err transfer_import_start(dctx *c, const model_entity *e, const char *mode_s,
 	/* A new upload replaces the caller's dry runs waiting for a commit; old jobs are dropped after a week. */
 	if (!rc)
 		rc = job_exec(c->db,
-		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, finished_at = updated_at"
+		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, plan = NULL,"
+		              " finished_at = updated_at"
 		              " WHERE user_id = ? AND status = 'ready'",
 		              "superseded", c->a->user_id);
 	/* Anyone's dry runs left uncommitted for a day lose their file. */
 	store_stmt *st;
 	if (!rc && !(rc = store_prepare(c->db,
 	                                "UPDATE import_job SET status = 'failed', message = 'expired', file = NULL,"
-	                                " finished_at = ? WHERE status = 'ready' AND updated_at < ?",
+	                                " plan = NULL, finished_at = ? WHERE status = 'ready' AND updated_at < ?",
 	                                &st))) {
 		store_bind_int(st, 1, now);
 		store_bind_int(st, 2, now - 86400);
