@@ -1656,11 +1656,13 @@ tx_err record_find_by(dctx *c, const model_entity *e, const char *field, const c
 		crypto_blind_index(c->k, ctx, s, bx);
 		s = bx;
 	}
+	/* Without printf: an import looks every row's key up. */
 	buf sql = BUF_INIT;
-	buf_printf(&sql,
-	           "SELECT t.id, t.unit_path, t.unit_id, t.created_by FROM %s t WHERE t.deleted = 0 AND t.%s%s = ?"
-	           " ORDER BY t.id LIMIT 1",
-	           e->table, f->name, (f->flags & FF_INDEXED) ? "_bidx" : "");
+	buf_puts(&sql, "SELECT t.id, t.unit_path, t.unit_id, t.created_by FROM ");
+	buf_puts(&sql, e->table);
+	buf_puts(&sql, " t WHERE t.deleted = 0 AND t.");
+	buf_puts(&sql, f->name);
+	buf_puts(&sql, (f->flags & FF_INDEXED) ? "_bidx = ? ORDER BY t.id LIMIT 1" : " = ? ORDER BY t.id LIMIT 1");
 	store_stmt *st;
 	tx_err rc = store_prepare(c->db, sql.data, &st);
 	buf_free(&sql);

@@ -545,6 +545,7 @@ typedef struct imp {
 	int write_failed; /* a write failed: the transaction is lost, stop */
 	int64_t last_progress;
 	struct plan_w *plan; /* dry run: the plan being written, NULL once a row failed or without one */
+	int reading;         /* dry run: inside its read transaction */
 } imp;
 
 /*
@@ -663,9 +664,11 @@ static int plan_next(plan_r *r, json_t **row)
 		if (r->end)
 			return r->pos == r->pend.len ? 0 : -1;
 		/* Move the partial line to the front, then inflate more after it. */
-		memmove(r->pend.data, r->pend.data + r->pos, r->pend.len - r->pos);
-		r->pend.len -= r->pos;
-		r->pos = 0;
+		if (r->pos) {
+			memmove(r->pend.data, r->pend.data + r->pos, r->pend.len - r->pos);
+			r->pend.len -= r->pos;
+			r->pos = 0;
+		}
 		buf_reserve(&r->pend, PLAN_CHUNK);
 		r->z.next_out = (Bytef *)r->pend.data + r->pend.len;
 		r->z.avail_out = PLAN_CHUNK;
@@ -1110,6 +1113,9 @@ static void progress(imp *m, int force)
 	if (force || now - m->last_progress > 200000) {
 		m->last_progress = now;
 		rep->progress(rep->progress_ctx, rep);
+		/* The callback may write (a heartbeat), which ends a read transaction: the dry run's goes on. */
+		if (m->reading)
+			store_read_begin(m->c->db);
 	}
 }
 
@@ -1399,7 +1405,12 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 		plan_w pw;
 		int planning = rep->plan && plannable(e) && !plan_begin(&pw, rep->plan);
 		m.plan = planning ? &pw : NULL;
+		/* One snapshot and one shared lock for the run's look-ups (SQLite), not one each; the commit checks again. */
+		store_read_begin(c->db);
+		m.reading = 1;
 		rc = read_rows(&m, format, data, len);
+		m.reading = 0;
+		store_read_end(c->db);
 		if (rc == TX_EIO)
 			stopped(c);
 		if (planning)
