@@ -546,6 +546,12 @@ typedef struct imp {
 	int64_t last_progress;
 	struct plan_w *plan; /* dry run: the plan being written, NULL once a row failed or without one */
 	int reading;         /* dry run: inside its read transaction */
+	/* A dry run of an .xlsx counts its rows when it meets the header (see on_row), from: */
+	int count_at_header;
+	int64_t claimed; /* the last row the sheet's <dimension> claims, 0: none */
+	const char *format;
+	const void *data;
+	size_t len;
 } imp;
 
 /*
@@ -1129,6 +1135,26 @@ static int on_count(void *ctx, int64_t row, char **cells, int n)
 	return m->rep->stop && atomic_load(m->rep->stop);
 }
 
+/* claimed: see xlsx_read_claimed (NULL: not wanted; CSV claims nothing). */
+static int read_file(const char *format, const void *data, size_t len, sheet_row_fn fn, void *ctx, sheet_err *err,
+                     int64_t *claimed)
+{
+	sheet_limits lim = SHEET_LIMITS_DEFAULT;
+	if (strcmp(format, "xlsx") == 0)
+		return xlsx_read_claimed(data, len, &lim, fn, ctx, err, claimed);
+	return csv_read(data, len, &lim, fn, ctx, err);
+}
+
+/* The data rows of a file (rows after the first non-empty one), for progress: a reading pass of its own. */
+static int count_rows(const char *format, const void *data, size_t len, transfer_report *rep, sheet_err *se)
+{
+	imp cnt = {.rep = rep, .counting = 1};
+	int r = read_file(format, data, len, on_count, &cnt, se, NULL);
+	if (r >= 0)
+		rep->total = cnt.count > 0 ? cnt.count - 1 : 0;
+	return r;
+}
+
 static int on_row(void *ctx, int64_t row, char **cells, int n)
 {
 	imp *m = ctx;
@@ -1138,20 +1164,23 @@ static int on_row(void *ctx, int64_t row, char **cells, int n)
 	}
 	if (!m->have_header) {
 		map_header(m, row, cells, n);
+		/*
+		 * An .xlsx says how far its rows go (<dimension>) before the first
+		 * one: that is the progress bar's total, made exact at the end. Only
+		 * without that claim is the file read once more just to count.
+		 */
+		if (m->count_at_header && m->claimed > row) {
+			m->rep->total = m->claimed - row;
+		} else if (m->count_at_header) {
+			sheet_err se;
+			count_rows(m->format, m->data, m->len, m->rep, &se);
+		}
 		return m->header_bad;
 	}
 	process_row(m, row, cells, n);
 	m->rep->processed++;
 	progress(m, 0);
 	return m->fatal || m->write_failed;
-}
-
-static int read_file(const char *format, const void *data, size_t len, sheet_row_fn fn, void *ctx, sheet_err *err)
-{
-	sheet_limits lim = SHEET_LIMITS_DEFAULT;
-	if (strcmp(format, "xlsx") == 0)
-		return xlsx_read(data, len, &lim, fn, ctx, err);
-	return csv_read(data, len, &lim, fn, ctx, err);
 }
 
 void transfer_report_free(transfer_report *rep)
@@ -1203,7 +1232,7 @@ static tx_err read_rows(imp *m, const char *format, const void *data, size_t len
 	dctx *c = m->c;
 	transfer_report *rep = m->rep;
 	sheet_err se;
-	int r = read_file(format, data, len, on_row, m, &se);
+	int r = read_file(format, data, len, on_row, m, &se, &m->claimed);
 	if (r < 0)
 		report_error(rep, se.row, "", "", pick(se.m, c));
 	else if (!m->have_header)
@@ -1379,15 +1408,15 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 		nunique += (e->fields[i].flags & FF_UNIQUE) != 0;
 	m.unique_is_key = m.key && (m.key->flags & FF_UNIQUE) && nunique == 1;
 	const buf *plan = commit && rep->plan && rep->plan->len && plannable(e) && rep->total > 0 ? rep->plan : NULL;
-	if (rep->total <= 0) {
-		sheet_err se;
-		imp cnt = {.rep = rep, .counting = 1};
-		int r = read_file(format, data, len, on_count, &cnt, &se);
-		if (r < 0) {
-			report_error(rep, se.row, "", "", pick(se.m, c));
-			return TX_OK;
-		}
-		rep->total = cnt.count > 0 ? cnt.count - 1 : 0;
+	/* The rows of a file are counted first for the progress bar; an .xlsx's dry run counts them at its header. */
+	m.count_at_header = !commit && rep->total <= 0 && strcmp(format, "xlsx") == 0;
+	m.format = format;
+	m.data = data;
+	m.len = len;
+	sheet_err se;
+	if (rep->total <= 0 && !m.count_at_header && count_rows(format, data, len, rep, &se) < 0) {
+		report_error(rep, se.row, "", "", pick(se.m, c));
+		return TX_OK;
 	}
 	progress(&m, 1);
 	tx_err rc;
@@ -1411,6 +1440,9 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 		rc = read_rows(&m, format, data, len);
 		m.reading = 0;
 		store_read_end(c->db);
+		/* Read to the end: the rows handled are the total (a claimed one was an estimate). */
+		if (!rc && m.have_header && !m.header_bad)
+			rep->total = rep->processed;
 		if (rc == TX_EIO)
 			stopped(c);
 		if (planning)
