@@ -1586,7 +1586,7 @@ tx_err record_units_moved(store *db, const char *old_path, const char *new_path)
 	return tally_unit_moved(db, old_path, new_path);
 }
 
-/* ---- for import and export (transfer.c) ---- */
+/* ---- for import and export (transfer_import.c, transfer_export.c) ---- */
 
 tx_err record_check(dctx *c, const model_entity *e, json_t *body, int64_t self, unsigned flags)
 {

@@ -192,7 +192,7 @@ static const char m2_registry[] =
 	"CREATE INDEX grid_post_unit ON grid_post(unit_id, kind);";
 
 /*
- * Import jobs (transfer.c): one row per uploaded file, with its progress,
+ * Import jobs (transfer_import.c): one row per uploaded file, with its progress,
  * the first errors found (JSON) and the counts. The file itself is kept
  * sealed (XChaCha20-Poly1305 under a key derived from the field key) only
  * until the job ends. At most one job per user is running at a time.
@@ -429,7 +429,7 @@ static const char m7_person_tally[] =
 /*
  * A clean dry run's plan for its commit: the rows as checked (converted,
  * validated, what to do with each), deflated and sealed like the file
- * (domain/transfer.c, "the plan").
+ * (domain/transfer_import.c, "the plan").
  */
 static const char m8_import_plan[] = "ALTER TABLE import_job ADD COLUMN plan {{BLOB}};";
 

@@ -1,14 +1,15 @@
 /*
- * transfer.c — import and export of records as .xlsx and .csv (see
- * transfer.h).
+ * transfer_import.c — import of records from .xlsx and .csv: the run, the
+ * dry run's plan and the jobs (see transfer.h; export is transfer_export.c).
  *
- * An import reads the file twice at most per run: once to count the rows
- * (for progress; skipped when the count is known from the dry run) and
- * once to handle them. Each data row becomes a JSON body for the record
- * engine; its problems are gathered per row and reported with the row
- * number and header text the user sees. Rows are never all held in
- * memory; only the duplicate keys seen and small caches (units by the
- * text in the cell, unit names) are.
+ * A dry run reads the file once to handle its rows (a CSV, or an .xlsx
+ * without a <dimension>, once more before to count them for progress).
+ * Each data row becomes a JSON body for the record engine; its problems
+ * are gathered per row and reported with the row number and header text
+ * the user sees. Rows are never all held in memory; only the duplicate
+ * keys seen and small caches (units by the text in the cell, unit names)
+ * are. A clean dry run leaves a plan that its commit writes without
+ * reading the file again ("the plan" below).
  *
  * Jobs live in table import_job. The uploaded file is kept there sealed
  * with XChaCha20-Poly1305 under a key derived from the field key (it holds
@@ -37,6 +38,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/util.h"
+#include "domain/transfer_common.h"
 #include "io/csv.h"
 #include "io/xlsx.h"
 
@@ -61,33 +63,8 @@ static const msg2 m_exists = {"已登记（重复记录按“拒绝”处理）"
 static const msg2 m_exists_out = {"已由您管辖范围以外的单位登记，不能更新", "registered outside your scope; it cannot be updated"};
 static const msg2 m_conflict = {"与已有记录冲突", "conflicts with an existing record"};
 static const msg2 m_mode = {"应为 skip、update 或 refuse", "must be skip, update or refuse"};
-static const msg2 m_reason = {"导出未脱敏数据须填写事由（500 字以内）",
-                              "an unmasked export needs a reason (at most 500 characters)"};
-static const msg2 m_format = {"应为 xlsx 或 csv", "must be xlsx or csv"};
 
 /* ---- small helpers ---- */
-
-static const char *pick(const msg2 *m, const dctx *c)
-{
-	return msg_pick(m, c->lang);
-}
-
-/* The permission "<entity>:<action>", sub-records under their parent's update. */
-static int can(const dctx *c, const model_entity *e, const char *action)
-{
-	char perm[96];
-	const char *base = e->parent ? e->parent : e->name;
-	if (e->parent && strcmp(action, "read") != 0)
-		action = strcmp(action, "export_unmasked") == 0 ? action : "update";
-	snprintf(perm, sizeof perm, "%s:%s", base, action);
-	return c->a && actor_can(c->a, perm);
-}
-
-/* Fields that are columns of import, export and the template. */
-static int io_field(const model_field *f)
-{
-	return !(f->flags & FF_READONLY) && strcmp(f->name, "version") != 0 && f->type != FT_PASSWORD;
-}
 
 /* Which entity an FT_REF field points at (as the record engine sees it). */
 static const char *ref_target(const model_entity *e, const model_field *f)
@@ -122,178 +99,7 @@ static int is_digits(const char *s)
 	return 1;
 }
 
-static int is_space_at(const unsigned char *s, size_t *n)
-{
-	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
-		*n = 1;
-		return 1;
-	}
-	if (s[0] == 0xC2 && s[1] == 0xA0) { /* no-break space */
-		*n = 2;
-		return 1;
-	}
-	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) { /* ideographic space */
-		*n = 3;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * A cell as the import reads it (new string): spaces trimmed at both ends
- * (ASCII, no-break and ideographic), full-width digits and letters as ASCII
- * (with `all`, every full-width ASCII character, e.g. "－" and "／"), and
- * the apostrophe the CSV export puts before = + - @ taken off again.
- */
-static char *clean(const char *in, int all)
-{
-	buf b = BUF_INIT;
-	const unsigned char *s = (const unsigned char *)in;
-	while (*s) {
-		if (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD) && s[2] >= 0x80 && s[2] <= 0xBF) {
-			unsigned cp = 0xFF00u + ((unsigned)(s[1] - 0xBC) << 6) + (s[2] & 0x3Fu);
-			if (cp >= 0xFF01 && cp <= 0xFF5E) {
-				char a = (char)(cp - 0xFEE0);
-				if (all || isalnum((unsigned char)a)) {
-					buf_putc(&b, a);
-					s += 3;
-					continue;
-				}
-			}
-		}
-		if (all && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) {
-			buf_putc(&b, ' ');
-			s += 3;
-			continue;
-		}
-		buf_putc(&b, (char)*s++);
-	}
-	char *t = buf_detach(&b);
-	size_t n, start = 0, len = strlen(t);
-	while (start < len && is_space_at((unsigned char *)t + start, &n))
-		start += n;
-	/* Trailing spaces: scan forward, remembering where the last non-space ended. */
-	size_t end = start, i = start;
-	while (i < len) {
-		if (is_space_at((unsigned char *)t + i, &n)) {
-			i += n;
-		} else {
-			i++;
-			while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
-				i++;
-			end = i;
-		}
-	}
-	memmove(t, t + start, end - start);
-	t[end - start] = 0;
-	if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
-		memmove(t, t + 1, strlen(t));
-	return t;
-}
-
-/* ---- a small string-keyed hash table ---- */
-
-typedef struct sent {
-	char *key;
-	int64_t v;
-	const msg2 *m;
-	char *s;
-} sent;
-
-typedef struct smap {
-	sent *e;
-	size_t cap, n;
-} smap;
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* The entry for key, or NULL; with `create`, a new zeroed entry when missing. */
-static sent *smap_get(smap *m, const char *key, int create)
-{
-	if (create && (m->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64;
-		sent *ne = xcalloc(ncap, sizeof *ne);
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->e[i].key)
-				continue;
-			size_t j = hash_str(m->e[i].key) & (ncap - 1);
-			while (ne[j].key)
-				j = (j + 1) & (ncap - 1);
-			ne[j] = m->e[i];
-		}
-		free(m->e);
-		m->e = ne;
-		m->cap = ncap;
-	}
-	if (!m->cap)
-		return NULL;
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->e[j].key) {
-		if (strcmp(m->e[j].key, key) == 0)
-			return &m->e[j];
-		j = (j + 1) & (m->cap - 1);
-	}
-	if (!create)
-		return NULL;
-	m->e[j].key = xstrdup(key);
-	m->n++;
-	return &m->e[j];
-}
-
-static void smap_free(smap *m)
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		free(m->e[i].key);
-		free(m->e[i].s);
-	}
-	free(m->e);
-	memset(m, 0, sizeof *m);
-}
-
 /* ---- units ---- */
-
-/* A unit's name by id (cached). */
-static const char *unit_name(dctx *c, smap *names, int64_t id)
-{
-	char key[32];
-	snprintf(key, sizeof key, "%" PRId64, id);
-	sent *se = smap_get(names, key, 1);
-	if (se->s)
-		return se->s;
-	store_stmt *st;
-	se->s = xstrdup("");
-	if (store_prepare(c->db, "SELECT name FROM unit WHERE id = ?", &st) == TX_OK) {
-		store_bind_int(st, 1, id);
-		if (store_step(st) == STORE_ROW) {
-			free(se->s);
-			se->s = xstrdup(store_col_text(st, 0));
-		}
-		store_finalize(st);
-	}
-	return se->s;
-}
-
-/* Ids of a materialised path "/1/5/23/" → up to 32 ids. */
-static int path_ids(const char *path, int64_t *ids, int max)
-{
-	int n = 0;
-	for (const char *p = path; *p && n < max;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		ids[n++] = strtoll(p, NULL, 10);
-		while (*p && *p != '/')
-			p++;
-	}
-	return n;
-}
 
 static int path_in_scope(const scope_range *r, const char *path, int64_t unit)
 {
@@ -343,7 +149,7 @@ static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *t
 	char *parts[16];
 	int np = 0;
 	for (char *save = NULL, *tok = strtok_r(copy, "/\\>", &save); tok && np < 16; tok = strtok_r(NULL, "/\\>", &save)) {
-		char *t = clean(tok, 0);
+		char *t = transfer_clean(tok, 0);
 		if (*t)
 			parts[np++] = t;
 		else
@@ -372,9 +178,9 @@ static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *t
 		store_finalize(st);
 		for (int k = 0; k < nc; k++) {
 			int64_t ids[32];
-			int n = path_ids(cpath[k], ids, 32), ok = n >= np;
+			int n = transfer_path_ids(cpath[k], ids, 32), ok = n >= np;
 			for (int j = 1; ok && j < np; j++)
-				ok = strcmp(unit_name(c, names, ids[n - 1 - j]), parts[np - 1 - j]) == 0;
+				ok = strcmp(transfer_unit_name(c, names, ids[n - 1 - j]), parts[np - 1 - j]) == 0;
 			if (ok) {
 				matches++;
 				found = cand[k];
@@ -390,36 +196,6 @@ static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *t
 		se->m = matches ? &m_unit_amb : &m_unit_nf;
 	*id = se->v;
 	return se->m;
-}
-
-/* The names of a unit's path inside the caller's scope, "东城街道/和平社区" (cached by id). */
-static const char *unit_path_text(dctx *c, smap *cache, smap *names, int64_t unit)
-{
-	char key[32];
-	snprintf(key, sizeof key, "%" PRId64, unit);
-	sent *se = smap_get(cache, key, 1);
-	if (se->s)
-		return se->s;
-	char path[256] = "";
-	store_stmt *st;
-	if (store_prepare(c->db, "SELECT path FROM unit WHERE id = ?", &st) == TX_OK) {
-		store_bind_int(st, 1, unit);
-		if (store_step(st) == STORE_ROW)
-			snprintf(path, sizeof path, "%s", store_col_text(st, 0));
-		store_finalize(st);
-	}
-	int64_t ids[32];
-	int n = path_ids(path, ids, 32), from = 0;
-	/* Ancestors above the caller's own unit are outside their scope: start there. */
-	if (c->a->scope != SCOPE_ALL)
-		for (int i = 0; i < n; i++)
-			if (ids[i] == c->a->unit_id)
-				from = i;
-	buf b = BUF_INIT;
-	for (int i = from; i < n; i++)
-		buf_printf(&b, "%s%s", b.len ? "/" : "", unit_name(c, names, ids[i]));
-	se->s = buf_detach(&b);
-	return se->s;
 }
 
 /* ---- values ---- */
@@ -739,7 +515,7 @@ static void map_header(imp *m, int64_t row, char **cells, int n)
 	m->cols = xcalloc((size_t)(n ? n : 1), sizeof(xcolumn));
 	for (int i = 0; i < n; i++) {
 		xcolumn *col = &m->cols[i];
-		char *h = clean(cells[i], 1);
+		char *h = transfer_clean(cells[i], 1);
 		/* The template marks required columns with a star. */
 		size_t len = strlen(h);
 		while (len && (h[len - 1] == '*' || h[len - 1] == ' '))
@@ -755,7 +531,7 @@ static void map_header(imp *m, int64_t row, char **cells, int n)
 			m->header_bad = 1;
 			continue;
 		}
-		if (!io_field(f)) {
+		if (!transfer_io_field(f)) {
 			col->kind = COL_IGNORE;
 			continue;
 		}
@@ -773,7 +549,7 @@ static void map_header(imp *m, int64_t row, char **cells, int n)
 	}
 	for (size_t k = 0; k < m->e->nfields; k++) {
 		const model_field *f = &m->e->fields[k];
-		if (!(f->flags & FF_REQUIRED) || !io_field(f))
+		if (!(f->flags & FF_REQUIRED) || !transfer_io_field(f))
 			continue;
 		int have = 0;
 		for (int i = 0; i < n && !have; i++)
@@ -861,7 +637,7 @@ static json_t *convert(imp *m, const model_field *f, const char *v, const msg2 *
 				buf cand = BUF_INIT;
 				for (int k = i; k <= j; k++)
 					buf_printf(&cand, "%s%s", parts[k], k < j ? seps[k] : "");
-				char *item = clean(cand.data ? cand.data : "", 0);
+				char *item = transfer_clean(cand.data ? cand.data : "", 0);
 				buf_free(&cand);
 				const char *dv = !*item ? "" : f->dict ? dict_value(f->dict, item) : item;
 				if (dv && (j == i || *dv)) {
@@ -985,7 +761,7 @@ static void process_row(imp *m, int64_t row, char **cells, int n)
 		if (col->kind != COL_FIELD)
 			continue;
 		const model_field *f = col->f;
-		char *v = clean(i < n ? cells[i] : "", f->type != FT_TEXT || f->norm);
+		char *v = transfer_clean(i < n ? cells[i] : "", f->type != FT_TEXT || f->norm);
 		if (*v) {
 			const msg2 *why = NULL;
 			json_t *jv = convert(m, f, v, &why);
@@ -1396,7 +1172,7 @@ static tx_err commit_rows(imp *m, const char *format, const void *data, size_t l
 tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const void *data, size_t len,
                     transfer_mode mode, int commit, transfer_report *rep)
 {
-	if (!can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+	if (!transfer_can(c, e, "create") || (mode == TRANSFER_UPDATE && !transfer_can(c, e, "update")))
 		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
 	if (!rep->errors)
 		rep->errors = json_array();
@@ -1979,7 +1755,7 @@ tx_err transfer_import_start(dctx *c, const model_entity *e, const char *mode_s,
 		return dctx_fail(c, TX_EINVAL, "validation.failed", "文件为空", "the file is empty");
 	if (len > TRANSFER_MAX_UPLOAD)
 		return dctx_fail(c, TX_ETOOBIG, "request.too_large", "文件过大", "the file is too large");
-	if (!can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+	if (!transfer_can(c, e, "create") || (mode == TRANSFER_UPDATE && !transfer_can(c, e, "update")))
 		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
 	int slot = slot_reserve();
 	if (slot < 0)
@@ -2081,7 +1857,7 @@ tx_err transfer_import_commit(dctx *c, int64_t id, json_t **job)
 	if (strcmp(status, "ready") != 0 || nerr)
 		return dctx_fail(c, TX_ECONFLICT, "import.has_errors", "校验未通过的导入任务不能提交，请修改文件后重新上传",
 		                 "an import whose check found problems cannot be committed; fix the file and upload it again");
-	if (!e || !can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+	if (!e || !transfer_can(c, e, "create") || (mode == TRANSFER_UPDATE && !transfer_can(c, e, "update")))
 		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
 	int slot = slot_reserve();
 	if (slot < 0)
@@ -2109,340 +1885,4 @@ tx_err transfer_import_commit(dctx *c, int64_t id, json_t **job)
 	if ((rc = start_worker(c, slot, id, 1)))
 		return rc;
 	return job_json(c, id, job);
-}
-
-/* ---- export and template ---- */
-
-void transfer_file_free(transfer_file *f)
-{
-	free(f->data);
-	free(f->name);
-	free(f->ascii_name);
-	memset(f, 0, sizeof *f);
-}
-
-typedef struct exp {
-	dctx *c;
-	const model_entity *e;
-	int csv;
-	buf out;
-	xlsx_writer *w;
-	int64_t rows;
-	smap paths, names;
-	const model_field **cols;
-	int ncols;
-} exp;
-
-static const char *EMPTY = "";
-
-/* A cell of the export for field f of a row (new string). */
-static char *export_cell(exp *x, const model_field *f, json_t *v, int *number)
-{
-	*number = 0;
-	if (!v || json_is_null(v))
-		return xstrdup(EMPTY);
-	if (strcmp(f->name, "unit_id") == 0 && json_is_integer(v))
-		return xstrdup(unit_path_text(x->c, &x->paths, &x->names, json_integer_value(v)));
-	switch (f->type) {
-	case FT_INT:
-	case FT_REF:
-		*number = 1;
-		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	case FT_BOOL:
-		return xstrdup(json_is_true(v) ? "是" : "否");
-	case FT_DICT: {
-		const dict_item *it = json_is_string(v) ? model_dict_item(f->dict, json_string_value(v)) : NULL;
-		return xstrdup(it ? it->label_zh : json_is_string(v) ? json_string_value(v) : EMPTY);
-	}
-	case FT_LIST: {
-		buf b = BUF_INIT;
-		size_t i;
-		json_t *it;
-		json_array_foreach(v, i, it)
-		{
-			const char *s = json_string_value(it);
-			const dict_item *di = f->dict && s ? model_dict_item(f->dict, s) : NULL;
-			buf_printf(&b, "%s%s", i ? "、" : "", di ? di->label_zh : s ? s : "");
-		}
-		return buf_detach(&b);
-	}
-	default:
-		return xstrdup(json_is_string(v) ? json_string_value(v) : EMPTY);
-	}
-}
-
-static tx_err export_row(void *ctx, json_t *row)
-{
-	exp *x = ctx;
-	if (++x->rows > TRANSFER_MAX_EXPORT)
-		return dctx_fail(x->c, TX_ETOOBIG, "export.too_large", "导出的记录过多，请缩小筛选范围",
-		                 "too many records to export; narrow the filters");
-	int n = x->ncols + 1;
-	char **cells = xcalloc((size_t)n, sizeof(char *));
-	xlsx_cell *xc = xcalloc((size_t)n, sizeof(xlsx_cell));
-	cells[0] = xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(row, "id")));
-	xc[0].number = 1;
-	for (int i = 0; i < x->ncols; i++)
-		cells[i + 1] = export_cell(x, x->cols[i], json_object_get(row, x->cols[i]->name), &xc[i + 1].number);
-	tx_err rc = TX_OK;
-	if (x->csv) {
-		csv_write_row(&x->out, (const char *const *)cells, n);
-	} else {
-		for (int i = 0; i < n; i++)
-			xc[i].text = cells[i];
-		if (xlsx_writer_row(x->w, xc, n, 0))
-			rc = TX_EIO;
-	}
-	for (int i = 0; i < n; i++)
-		free(cells[i]);
-	free(cells);
-	free(xc);
-	return rc;
-}
-
-/* The import columns of an entity (fields in model order). */
-static int io_columns(const model_entity *e, const model_field ***out)
-{
-	const model_field **cols = xcalloc(e->nfields + 1, sizeof *cols);
-	int n = 0;
-	for (size_t i = 0; i < e->nfields; i++)
-		if (io_field(&e->fields[i]))
-			cols[n++] = &e->fields[i];
-	*out = cols;
-	return n;
-}
-
-/* Widths from the headers; columns of codes typed as digits (ID numbers, phones) formatted as text. */
-static void widths_for(xlsx_writer *w, const char *const *headers, const model_field *const *cols, int n)
-{
-	double *wd = xcalloc((size_t)n, sizeof(double));
-	unsigned char *text = xcalloc((size_t)n, 1);
-	for (int i = 0; i < n; i++) {
-		size_t cp = util_utf8_len(headers[i]);
-		wd[i] = cp * 2.2 + 4 < 12 ? 12 : cp * 2.2 + 4;
-		text[i] = cols && cols[i] && cols[i]->type == FT_TEXT && cols[i]->norm;
-		if (text[i] && wd[i] < 22)
-			wd[i] = 22;
-	}
-	xlsx_writer_widths(w, wd, text, n);
-	free(wd);
-	free(text);
-}
-
-/* File names: "统战对象_20261126.xlsx" and the ASCII "person_20261126.xlsx". */
-static void file_names(transfer_file *out, const model_entity *e, const char *ext)
-{
-	char date[16];
-	time_t t = (time_t)(util_now() + 8 * 3600); /* China Standard Time */
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof date, "%Y%m%d", &tm);
-	out->name = xasprintf("%s_%s.%s", e->label_zh, date, ext);
-	out->ascii_name = xasprintf("%s_%s.%s", e->name, date, ext);
-}
-
-static tx_err audit_export(dctx *c, const model_entity *e, const char *result, json_t *detail)
-{
-	char action[96];
-	snprintf(action, sizeof action, "%s.export", e->name);
-	audit_entry ae = {.actor_id = c->a->user_id,
-	                  .actor = c->a->username,
-	                  .ip = c->a->ip[0] ? c->a->ip : NULL,
-	                  .action = action,
-	                  .entity = e->name,
-	                  .entity_id = NULL,
-	                  .result = result,
-	                  .detail = detail};
-	tx_err rc = store_begin(c->db);
-	if (!rc)
-		rc = audit_append(c->db, c->k, &ae);
-	if (!rc)
-		rc = store_commit(c->db);
-	if (rc)
-		store_rollback(c->db);
-	return rc;
-}
-
-tx_err transfer_export(dctx *c, const model_entity *e, const record_query *q, const char *format, int unmasked,
-                       const char *reason, transfer_file *out)
-{
-	memset(out, 0, sizeof *out);
-	if (!format || !*format)
-		format = "xlsx";
-	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
-		return dctx_field(c, "format", &m_format);
-	char *why = NULL;
-	if (unmasked) {
-		if (!can(c, e, "export_unmasked")) {
-			json_t *d = json_pack("{s:s, s:b}", "reason", "permission", "masked", 0);
-			tx_err arc = audit_export(c, e, "denied", d);
-			json_decref(d);
-			if (arc)
-				return arc;
-			return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有导出未脱敏数据的权限",
-			                 "you are not allowed to export unmasked data");
-		}
-		why = reason ? clean(reason, 0) : xstrdup("");
-		if (!*why || util_utf8_len(why) > 500 || !util_utf8_valid(why, strlen(why))) {
-			free(why);
-			return dctx_field(c, "reason", &m_reason);
-		}
-	}
-	exp x = {.c = c, .e = e, .csv = strcmp(format, "csv") == 0};
-	x.ncols = io_columns(e, &x.cols);
-	const char **headers = xcalloc((size_t)x.ncols + 1, sizeof(char *));
-	headers[0] = "编号";
-	for (int i = 0; i < x.ncols; i++)
-		headers[i + 1] = x.cols[i]->label_zh;
-	tx_err rc = TX_OK;
-	if (x.csv) {
-		csv_write_bom(&x.out);
-		csv_write_row(&x.out, headers, x.ncols + 1);
-	} else {
-		x.w = xlsx_writer_new();
-		xlsx_cell *hc = xcalloc((size_t)x.ncols + 1, sizeof(xlsx_cell));
-		for (int i = 0; i <= x.ncols; i++)
-			hc[i].text = headers[i];
-		if (!x.w || xlsx_writer_sheet(x.w, e->label_zh)) {
-			rc = TX_EIO;
-		} else {
-			{
-				const model_field **wc = xcalloc((size_t)x.ncols + 1, sizeof *wc);
-				memcpy(wc + 1, x.cols, sizeof *wc * (size_t)x.ncols);
-				widths_for(x.w, headers, wc, x.ncols + 1);
-				free(wc);
-			}
-			if (xlsx_writer_row(x.w, hc, x.ncols + 1, 1))
-				rc = TX_EIO;
-		}
-		free(hc);
-	}
-	if (!rc)
-		rc = record_each(c, e, q, unmasked, export_row, &x);
-	if (!rc && !x.csv) {
-		if (xlsx_writer_finish(x.w, &out->data, &out->len))
-			rc = TX_EIO;
-		x.w = NULL;
-	} else if (!rc) {
-		out->len = x.out.len;
-		out->data = buf_detach(&x.out);
-	}
-	xlsx_writer_free(x.w);
-	buf_free(&x.out);
-	free(headers);
-	free(x.cols);
-	smap_free(&x.paths);
-	smap_free(&x.names);
-	if (!rc) {
-		json_t *d = json_pack("{s:I, s:b, s:s}", "rows", (json_int_t)x.rows, "masked", !unmasked, "format", format);
-		if (why)
-			json_object_set_new(d, "reason", json_string(why));
-		if (q->unit)
-			json_object_set_new(d, "unit", json_integer(q->unit));
-		if (q->q && *q->q)
-			json_object_set_new(d, "q", json_string(q->q));
-		if (q->parent_id)
-			json_object_set_new(d, "parent", json_integer(q->parent_id));
-		if (q->filters && json_object_size(q->filters))
-			json_object_set(d, "filters", q->filters);
-		/* No file leaves without its audit entry. */
-		rc = audit_export(c, e, "ok", d);
-		json_decref(d);
-	}
-	free(why);
-	if (rc) {
-		transfer_file_free(out);
-		return rc;
-	}
-	out->type = x.csv ? "text/csv; charset=utf-8" : TRANSFER_XLSX_TYPE;
-	file_names(out, e, format);
-	return TX_OK;
-}
-
-tx_err transfer_template(dctx *c, const model_entity *e, transfer_file *out)
-{
-	memset(out, 0, sizeof *out);
-	const model_field **cols;
-	int n = io_columns(e, &cols);
-	xlsx_writer *w = xlsx_writer_new();
-	tx_err rc = w ? TX_OK : TX_EIO;
-	char **headers = xcalloc((size_t)n + 1, sizeof(char *));
-	xlsx_cell *hc = xcalloc((size_t)n + 1, sizeof(xlsx_cell));
-	for (int i = 0; i < n; i++) {
-		headers[i] = xasprintf("%s%s", cols[i]->label_zh, (cols[i]->flags & FF_REQUIRED) ? "*" : "");
-		hc[i].text = headers[i];
-	}
-	if (!rc && (xlsx_writer_sheet(w, e->label_zh) == 0)) {
-		widths_for(w, (const char *const *)headers, cols, n);
-		if (xlsx_writer_row(w, hc, n, 1))
-			rc = TX_EIO;
-	} else {
-		rc = TX_EIO;
-	}
-	/* The dictionary values of the coded columns. */
-	if (!rc && xlsx_writer_sheet(w, "字典") == 0) {
-		const char *h[] = {"列", "代码", "名称", "English"};
-		xlsx_cell row[4] = {{h[0], 0}, {h[1], 0}, {h[2], 0}, {h[3], 0}};
-		static const double wd[] = {24, 12, 36, 36};
-		xlsx_writer_widths(w, wd, NULL, 4);
-		xlsx_writer_row(w, row, 4, 1);
-		for (int i = 0; i < n && !rc; i++) {
-			const model_field *f = cols[i];
-			if (f->type == FT_BOOL) {
-				xlsx_cell r1[4] = {{f->label_zh, 0}, {"是", 0}, {"是", 0}, {"yes", 0}};
-				xlsx_cell r2[4] = {{f->label_zh, 0}, {"否", 0}, {"否", 0}, {"no", 0}};
-				if (xlsx_writer_row(w, r1, 4, 0) || xlsx_writer_row(w, r2, 4, 0))
-					rc = TX_EIO;
-				continue;
-			}
-			const model_dict *d = f->dict ? model_dict_find(f->dict) : NULL;
-			for (size_t k = 0; d && k < d->nitems && !rc; k++) {
-				xlsx_cell r[4] = {{f->label_zh, 0}, {d->items[k].value, 0}, {d->items[k].label_zh, 0},
-				                  {d->items[k].label_en, 0}};
-				if (xlsx_writer_row(w, r, 4, 0))
-					rc = TX_EIO;
-			}
-		}
-	} else if (!rc) {
-		rc = TX_EIO;
-	}
-	/* How to fill it in. */
-	if (!rc && xlsx_writer_sheet(w, "填写说明") == 0) {
-		static const char *const notes[] = {
-			"第一页第一行是表头，请勿修改列名；带 * 的列必须填写。数据从第二行开始，空行会被跳过。",
-			"代码类的列（如民族、政治面貌）可填代码或名称，见“字典”页；多个类别用顿号“、”或逗号分隔。",
-			"是/否类的列填“是”或“否”。日期填 2024-03-05、2024/3/5 或 2024年3月5日，也可用日期格式的单元格。",
-			"管理单位填单位名称（不唯一时写出上级单位，如 东城街道/和平社区）、12 位区划代码或单位编号，且须在您的管辖范围内。",
-			"人员列填人员编号或公民身份号码；组织列填组织编号或统一社会信用代码。",
-			"身份证号码、电话等长数字请设置为文本格式，以免被表格软件改写。",
-			"导入时先整体校验，有任何错误都不会写入；校验通过后确认导入，全部写入或全部不写入。",
-			"身份证号码（组织为统一社会信用代码）已存在时，按您选择的方式跳过、更新或拒绝。",
-		};
-		static const double wd[] = {120};
-		xlsx_writer_widths(w, wd, NULL, 1);
-		for (size_t i = 0; i < sizeof notes / sizeof notes[0] && !rc; i++) {
-			xlsx_cell r[1] = {{notes[i], 0}};
-			if (xlsx_writer_row(w, r, 1, 0))
-				rc = TX_EIO;
-		}
-	} else if (!rc) {
-		rc = TX_EIO;
-	}
-	if (!rc) {
-		if (xlsx_writer_finish(w, &out->data, &out->len))
-			rc = TX_EIO;
-		w = NULL;
-	}
-	xlsx_writer_free(w);
-	for (int i = 0; i < n; i++)
-		free(headers[i]);
-	free(headers);
-	free(hc);
-	free(cols);
-	if (rc)
-		return rc;
-	out->type = TRANSFER_XLSX_TYPE;
-	out->name = xasprintf("%s_导入模板.xlsx", e->label_zh);
-	out->ascii_name = xasprintf("%s_template.xlsx", e->name);
-	return TX_OK;
 }
