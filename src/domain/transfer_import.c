@@ -335,9 +335,8 @@ typedef struct imp {
  *
  * The dry run converts and validates every row; it writes down what it
  * found — the record as the record engine takes it and what to do with it
- * (create; update or skip the record found by the key) — one JSON line a
- * row, [row, "c"|"u"|"s", existing id, record], deflated as it goes (a
- * 100,000-row plan is a few MB). The job keeps it sealed beside the file.
+ * (create; update or skip the record found by the key) — one line a row
+ * (plan_add), deflated as it goes (a 100,000-row plan is a few MB). The job keeps it sealed beside the file.
  * The commit then writes those rows instead of reading, converting and
  * checking the file again, and checks only what can change between the
  * two (plan_apply). Only for entities whose rows depend on nothing else
@@ -350,6 +349,7 @@ typedef struct imp {
 typedef struct plan_w {
 	z_stream z;
 	buf *out;
+	buf line; /* the row being written */
 } plan_w;
 
 static int plannable(const model_entity *e)
@@ -390,19 +390,68 @@ static int plan_begin(plan_w *w, buf *out)
 	return deflateInit(&w->z, 1) == Z_OK ? 0 : -1;
 }
 
+/* Text into a plan line with its backslashes, tabs, newlines and NULs escaped (tabs separate, newlines end). */
+static void plan_put_text(buf *b, const char *s, size_t n)
+{
+	const char *end = s + n;
+	while (s < end) {
+		size_t run = strcspn(s, "\\\t\n");
+		if (run > (size_t)(end - s))
+			run = (size_t)(end - s);
+		buf_append(b, s, run);
+		s += run;
+		if (s < end) {
+			buf_putc(b, '\\');
+			buf_putc(b, *s == '\t' ? 't' : *s == '\n' ? 'n' : *s == '\0' ? '0' : '\\');
+			s++;
+		}
+	}
+}
+
+/*
+ * One row of the plan: "row, action (c, u or s), existing id", then each
+ * field of the record as its name and a typed value — s text, i integer,
+ * t / f, n null, aN and N texts (a list) — all separated by tabs. Written
+ * and read here without a JSON parser: jansson's dump and load of every
+ * row cost more than a tenth of a whole import. -1: a value of another
+ * type (the plan is then dropped and the commit reads the file).
+ */
 static int plan_add(plan_w *w, int64_t row, char what, int64_t existing, json_t *body)
 {
-	char action[2] = {what, 0};
-	json_t *line = json_pack("[I, s, I, O?]", (json_int_t)row, action, (json_int_t)existing, body);
-	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
-	json_decref(line);
-	if (!text)
-		return -1;
-	size_t n = strlen(text);
-	text[n] = '\n'; /* replaces the NUL: the line's end */
-	int r = plan_deflate(w, text, n + 1, 0);
-	free(text);
-	return r;
+	buf *b = &w->line;
+	buf_clear(b);
+	buf_printf(b, "%" PRId64 "\t%c\t%" PRId64, row, what, existing);
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		buf_putc(b, '\t');
+		buf_puts(b, key);
+		buf_putc(b, '\t');
+		if (json_is_string(v)) {
+			buf_putc(b, 's');
+			plan_put_text(b, json_string_value(v), json_string_length(v));
+		} else if (json_is_integer(v)) {
+			buf_printf(b, "i%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		} else if (json_is_boolean(v) || json_is_null(v)) {
+			buf_putc(b, json_is_true(v) ? 't' : json_is_false(v) ? 'f' : 'n');
+		} else if (json_is_array(v)) {
+			buf_printf(b, "a%zu", json_array_size(v));
+			size_t i;
+			json_t *it;
+			json_array_foreach(v, i, it)
+			{
+				if (!json_is_string(it))
+					return -1;
+				buf_putc(b, '\t');
+				plan_put_text(b, json_string_value(it), json_string_length(it));
+			}
+		} else {
+			return -1;
+		}
+	}
+	buf_putc(b, '\n');
+	return plan_deflate(w, b->data, b->len, 0);
 }
 
 /* End the plan: keep it (ok) or drop it. */
@@ -411,6 +460,9 @@ static void plan_end(plan_w *w, int ok)
 	if (ok && plan_deflate(w, "", 0, 1))
 		ok = 0;
 	deflateEnd(&w->z);
+	if (w->line.data)
+		sodium_memzero(w->line.data, w->line.cap);
+	buf_free(&w->line);
 	if (!ok)
 		buf_clear(w->out);
 }
@@ -421,6 +473,7 @@ typedef struct plan_r {
 	buf pend; /* inflated, not yet read */
 	size_t pos;
 	int end;
+	buf tok; /* the field being read, unescaped */
 } plan_r;
 
 static int plan_open(plan_r *r, const buf *plan)
@@ -432,6 +485,102 @@ static int plan_open(plan_r *r, const buf *plan)
 }
 
 /* The next row as a JSON array (new reference): 1, 0 at the end, -1 when the plan is damaged. */
+/* The next field of a line into r->tok, unescaped; *p moves past it (NULL after the last). -1: none left. */
+static int plan_token(plan_r *r, const char **p, const char *end)
+{
+	const char *s = *p;
+	if (!s)
+		return -1;
+	const char *tab = memchr(s, '\t', (size_t)(end - s));
+	const char *stop = tab ? tab : end;
+	buf_clear(&r->tok);
+	for (const char *q = s; q < stop; q++) {
+		if (*q == '\\' && q + 1 < stop) {
+			q++;
+			buf_putc(&r->tok, *q == 't' ? '\t' : *q == 'n' ? '\n' : *q == '0' ? '\0' : *q);
+		} else {
+			buf_putc(&r->tok, *q);
+		}
+	}
+	if (!r->tok.data)
+		buf_reserve(&r->tok, 0);
+	*p = tab ? tab + 1 : NULL;
+	return 0;
+}
+
+/* A line as plan_add wrote it → [row, action, existing, {record}] (new), or NULL when it is damaged. */
+static json_t *plan_parse(plan_r *r, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	int64_t row, existing;
+	char what[2] = "", key[64];
+	if (plan_token(r, &p, end) || util_parse_i64(r->tok.data, &row) || plan_token(r, &p, end) || r->tok.len != 1)
+		return NULL;
+	what[0] = r->tok.data[0];
+	if (plan_token(r, &p, end) || util_parse_i64(r->tok.data, &existing))
+		return NULL;
+	json_t *body = json_object();
+	int bad = 0;
+	while (p && !bad) {
+		/* The field's name, then its typed value. */
+		if (plan_token(r, &p, end) || r->tok.len == 0 || r->tok.len >= sizeof key) {
+			bad = 1;
+			break;
+		}
+		memcpy(key, r->tok.data, r->tok.len + 1);
+		if (plan_token(r, &p, end) || r->tok.len == 0) {
+			bad = 1;
+			break;
+		}
+		const char *t = r->tok.data + 1;
+		size_t tn = r->tok.len - 1;
+		int64_t iv, count;
+		json_t *v = NULL;
+		switch (r->tok.data[0]) {
+		case 's':
+			/* Checked as UTF-8 when the dry run made it, and sealed since. */
+			v = json_stringn_nocheck(t, tn);
+			break;
+		case 'i':
+			v = util_parse_i64(t, &iv) ? NULL : json_integer(iv);
+			break;
+		case 't':
+			v = json_true();
+			break;
+		case 'f':
+			v = json_false();
+			break;
+		case 'n':
+			v = json_null();
+			break;
+		case 'a':
+			if (util_parse_i64(t, &count) || count < 0)
+				break;
+			v = json_array();
+			for (int64_t i = 0; i < count && v; i++) {
+				if (plan_token(r, &p, end)) {
+					json_decref(v);
+					v = NULL;
+				} else {
+					json_array_append_new(v, json_stringn_nocheck(r->tok.data, r->tok.len));
+				}
+			}
+			break;
+		default:
+			break;
+		}
+		if (!v)
+			bad = 1;
+		else
+			json_object_set_new(body, key, v);
+	}
+	if (bad) {
+		json_decref(body);
+		return NULL;
+	}
+	return json_pack("[I, s, I, o]", (json_int_t)row, what, (json_int_t)existing, body);
+}
+
 static int plan_next(plan_r *r, json_t **row)
 {
 	*row = NULL;
@@ -439,9 +588,9 @@ static int plan_next(plan_r *r, json_t **row)
 		char *nl = r->pend.len > r->pos ? memchr(r->pend.data + r->pos, '\n', r->pend.len - r->pos) : NULL;
 		if (nl) {
 			size_t n = (size_t)(nl - (r->pend.data + r->pos));
-			*row = json_loadb(r->pend.data + r->pos, n, 0, NULL);
+			*row = plan_parse(r, r->pend.data + r->pos, n);
 			r->pos += n + 1;
-			return json_is_array(*row) && json_array_size(*row) == 4 ? 1 : -1;
+			return *row ? 1 : -1;
 		}
 		if (r->end)
 			return r->pos == r->pend.len ? 0 : -1;
@@ -468,7 +617,10 @@ static void plan_close(plan_r *r)
 	inflateEnd(&r->z);
 	if (r->pend.data)
 		sodium_memzero(r->pend.data, r->pend.cap);
+	if (r->tok.data)
+		sodium_memzero(r->tok.data, r->tok.cap);
 	buf_free(&r->pend);
+	buf_free(&r->tok);
 }
 
 static void report_error(transfer_report *rep, int64_t row, const char *column, const char *value, const char *reason)
