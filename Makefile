@@ -8,7 +8,7 @@
 # unit (C unit tests), format, format-check, clean.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium xlsxwriter libzip expat
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium xlsxwriter libzip expat zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -lsqlite3 -lpq -ljansson -lsodium -lxlsxwriter -lz -lzip -lexpat)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter

@@ -14,7 +14,7 @@ set -eu
 profile=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-build_pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev"
+build_pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev"
 check_pkgs="libcmocka-dev sqlite3 postgresql chromium curl libreoffice-calc-nogui"
 
 want=$build_pkgs

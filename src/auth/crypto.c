@@ -25,15 +25,17 @@
 
 #define SEAL_PREFIX "v1."
 #define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+_Static_assert(NONCE_BYTES == CRYPTO_NONCE_BYTES, "XChaCha20-Poly1305 nonces are 24 bytes");
 #define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
 
-char *crypto_seal(const keys *k, const char *context, const char *plain)
+char *crypto_seal_with(const keys *k, const char *context, const char *plain,
+                       const unsigned char nonce[CRYPTO_NONCE_BYTES])
 {
 	size_t plen = strlen(plain);
 	size_t n = NONCE_BYTES + plen + TAG_BYTES;
 	unsigned char *buf = xmalloc(n);
 	unsigned long long clen = 0;
-	randombytes_buf(buf, NONCE_BYTES);
+	memcpy(buf, nonce, NONCE_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + NONCE_BYTES, &clen, (const unsigned char *)plain, plen,
 	                                           (const unsigned char *)context, strlen(context), NULL, buf, k->field);
 	char *b64 = util_b64url(buf, NONCE_BYTES + (size_t)clen);
@@ -41,6 +43,13 @@ char *crypto_seal(const keys *k, const char *context, const char *plain)
 	free(b64);
 	free(buf);
 	return out;
+}
+
+char *crypto_seal(const keys *k, const char *context, const char *plain)
+{
+	unsigned char nonce[NONCE_BYTES];
+	randombytes_buf(nonce, sizeof nonce);
+	return crypto_seal_with(k, context, plain, nonce);
 }
 
 void crypto_seal_bytes(const keys *k, const char *context, const void *data, size_t len, unsigned char **out,

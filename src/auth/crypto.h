@@ -32,6 +32,14 @@
  * nonce (24 bytes) || ciphertext || tag (16 bytes).
  */
 char *crypto_seal(const keys *k, const char *context, const char *plain);
+/*
+ * The same with a nonce the caller drew from the CSPRNG (randombytes_buf)
+ * for this value alone: a writer sealing several values draws all their
+ * nonces in one call instead of one system call each.
+ */
+#define CRYPTO_NONCE_BYTES 24
+char *crypto_seal_with(const keys *k, const char *context, const char *plain,
+                       const unsigned char nonce[CRYPTO_NONCE_BYTES]);
 
 /*
  * Open a value sealed by crypto_seal for the same context. Returns 0 and

@@ -70,6 +70,7 @@ typedef struct param {
 typedef struct sql_params {
 	param *v;
 	int n;
+	int cap; /* slots allocated (grown by doubling) */
 } sql_params;
 
 void p_int(sql_params *p, int64_t v);

@@ -96,7 +96,7 @@ tx_err record_find_by(dctx *c, const model_entity *e, const char *field, const c
 
 /*
  * Every record in scope matching q (q->after and q->limit are ignored), in
- * id order, read in pages: fn gets each row as record_get shows it, or
+ * record_list's (unit_path, id) order, read in pages: fn gets each row as record_get shows it, or
  * with `clear` sensitive values in clear (for an unmasked export; the
  * caller checks the permission and audits). A non-zero return from fn
  * stops and is returned.

@@ -35,6 +35,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "domain/domain.h"
 #include "domain/record.h"
 
@@ -64,6 +65,12 @@ typedef struct transfer_report {
 	tx_err (*finish)(dctx *c, const struct transfer_report *rep, void *ctx);
 	void *finish_ctx;
 	int64_t job; /* the job id named in the audit entry (0: none) */
+	/*
+	 * optional, the plan (see transfer_run): a dry run given an empty buf
+	 * fills it when every row is clean; a commit given the dry run's plan
+	 * writes its rows without reading the file again
+	 */
+	buf *plan;
 } transfer_report;
 
 void transfer_report_free(transfer_report *rep);
@@ -75,6 +82,13 @@ void transfer_report_free(transfer_report *rep);
  * the audit entry, or nothing when any row fails. Problems with the
  * rows are in rep (TX_OK is returned); an error value means the run
  * itself failed (database, permission).
+ *
+ * With rep->plan, a clean dry run leaves its plan there: every row as
+ * converted and validated, with what to do with it. A commit given that
+ * plan writes its rows and checks again only what can have changed since
+ * (units still in scope, keys still free, records to skip or update still
+ * there); if any of that no longer holds, it rolls back and runs on the
+ * file with every check, as without a plan.
  */
 tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const void *data, size_t len,
                     transfer_mode mode, int commit, transfer_report *rep);

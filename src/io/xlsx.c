@@ -498,6 +498,7 @@ typedef struct sheet {
 	buf text;
 	char **cells;
 	int ncells, cap;
+	int64_t *last_row; /* optional: the row <dimension ref="A1:T100001"> ends at */
 } sheet;
 
 static void row_reset(sheet *s)
@@ -535,6 +536,14 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	if (strcmp(n, "sheetData") == 0) {
 		s->in_data = 1;
 	} else if (!s->in_data) {
+		const char *ref = s->last_row && strcmp(n, "dimension") == 0 ? attr(atts, "ref") : NULL;
+		const char *end = ref ? strrchr(ref, ':') : NULL;
+		end = end ? end + 1 : ref;
+		while (end && *end >= 'A' && *end <= 'Z')
+			end++;
+		int64_t last = 0;
+		if (end && !util_parse_i64(end, &last) && last > 0 && last <= 1048576)
+			*s->last_row = last;
 		return;
 	} else if (strcmp(n, "row") == 0) {
 		const char *r = attr(atts, "r");
@@ -747,6 +756,14 @@ static char *dir_of(const char *path)
 
 int xlsx_read(const void *data, size_t len, const sheet_limits *lim, sheet_row_fn fn, void *ctx, sheet_err *err)
 {
+	return xlsx_read_claimed(data, len, lim, fn, ctx, err, NULL);
+}
+
+int xlsx_read_claimed(const void *data, size_t len, const sheet_limits *lim, sheet_row_fn fn, void *ctx, sheet_err *err,
+                      int64_t *last_row)
+{
+	if (last_row)
+		*last_row = 0;
 	sheet_limits dl = SHEET_LIMITS_DEFAULT;
 	xr x = {.lim = lim ? lim : &dl, .err = err};
 	err->m = NULL;
@@ -838,6 +855,7 @@ int xlsx_read(const void *data, size_t len, const sheet_limits *lim, sheet_row_f
 	sh.date1904 = wb.date1904;
 	sh.fn = fn;
 	sh.ctx = ctx;
+	sh.last_row = last_row;
 	p = xml_new(&sh.b, &x, sh_start, sh_end, sh_text);
 	rc = parse_entry(&x, sheet_path, p);
 	XML_ParserFree(p);

@@ -41,6 +41,13 @@
 
 /* 0 when read to the end, 1 when the callback stopped it, -1 with *err set when the file is refused. */
 int xlsx_read(const void *data, size_t len, const sheet_limits *lim, sheet_row_fn fn, void *ctx, sheet_err *err);
+/*
+ * The same; *last_row receives the last row number the sheet's own
+ * <dimension> claims (0 when it has none), before the first row is handed
+ * over. A claim, not a count (a writer may be wrong): for progress only.
+ */
+int xlsx_read_claimed(const void *data, size_t len, const sheet_limits *lim, sheet_row_fn fn, void *ctx, sheet_err *err,
+                      int64_t *last_row);
 
 /*
  * A spreadsheet serial day number as "YYYY-MM-DD" (and " HH:MM:SS" when it

@@ -192,7 +192,7 @@ static const char m2_registry[] =
 	"CREATE INDEX grid_post_unit ON grid_post(unit_id, kind);";
 
 /*
- * Import jobs (transfer.c): one row per uploaded file, with its progress,
+ * Import jobs (transfer_import.c): one row per uploaded file, with its progress,
  * the first errors found (JSON) and the counts. The file itself is kept
  * sealed (XChaCha20-Poly1305 under a key derived from the field key) only
  * until the job ends. At most one job per user is running at a time.
@@ -426,6 +426,13 @@ static const char m7_person_tally[] =
 	" JOIN person_tally_own o ON o.unit_id = d.id GROUP BY a.id, o.dim, o.value;"
 	"DROP TABLE person_tally_own;";
 
+/*
+ * A clean dry run's plan for its commit: the rows as checked (converted,
+ * validated, what to do with each), deflated and sealed like the file
+ * (domain/transfer_import.c, "the plan").
+ */
+static const char m8_import_plan[] = "ALTER TABLE import_job ADD COLUMN plan {{BLOB}};";
+
 const struct migration migrations[] = {
 	{1, "core: units, users, roles, sessions, audit", m1_core, m1_sqlite, m1_postgres},
 	{2, "registry: people, sub-records, organisations, memberships, grid posts", m2_registry, NULL, NULL},
@@ -434,6 +441,7 @@ const struct migration migrations[] = {
 	{5, "local dictionaries", m5_local_dict, NULL, NULL},
 	{6, "cases: workflow, timeline, files, notices; leader links and visits", m6_cases, m6_sqlite, m6_postgres},
 	{7, "rollups: people per unit subtree by category and flag", m7_person_tally, NULL, NULL},
+	{8, "import jobs keep their dry run's plan", m8_import_plan, NULL, NULL},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

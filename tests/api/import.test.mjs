@@ -451,6 +451,60 @@ it('duplicates by ID number: refuse, update or skip, chosen by the user', async 
 	assertError(await upload(S, 'person', again, CSV, 'merge'), 400, 'validation.failed', 'mode');
 });
 
+it('a commit still refuses what changed after its dry run: a duplicate registered meanwhile, a unit deleted meanwhile; nothing is written', async () => {
+	const head = ['管理单位', '姓名', '性别', '出生日期', '公民身份号码'];
+	const ids = [1, 2, 3].map((seq) => idNumber('110106', 1970, 7, 7, seq));
+	const rows = [head, ...ids.map((idn, i) => [v1Path, `间隔${'甲乙丙'[i]}`, genderOf(i + 1), '1970-07-07', idn])];
+	const body = Buffer.from(csv(rows));
+	const before = await count(S, `unit=${v1.id}`);
+
+	// Refuse: the dry run finds all three new; then someone registers the second one by hand.
+	const job = await dryRun(S, 'person', body, CSV, 'refuse');
+	assert.equal(job.status, 'ready', JSON.stringify(job.errors));
+	assert.deepEqual(job.planned, { create: 3, update: 0, skip: 0 });
+	const made = await srv.api('POST', '/person', { token: S.token, body: { unit_id: v1.id, name: '间隔乙', id_number: ids[1] } });
+	assert.equal(made.status, 201, made.text);
+	const done = await commit(S, job);
+	assert.equal(done.status, 'failed');
+	assert.equal(done.errors.length, 1, JSON.stringify(done.errors));
+	assert.equal(done.errors[0].row, 3);
+	assert.equal(done.errors[0].column, '公民身份号码');
+	assert.match(done.errors[0].reason, /已登记/);
+	assert.deepEqual(done.result, { created: 0, updated: 0, skipped: 0 });
+	// All or nothing: only the one registered by hand is there.
+	assert.equal(await count(S, `unit=${v1.id}`), before + 1);
+	assert.equal((await findPerson(S, '间隔甲', v1.id)).length, 0);
+	assert.equal((await findPerson(S, '间隔丙', v1.id)).length, 0);
+
+	// Skip: the same change is skipped at the commit, as the user chose; the others land.
+	const job2 = await dryRun(S, 'person', Buffer.from(csv([head, ...rows.slice(1).map((r, i) => (i === 1 ? r : [r[0], `${r[1]}二`, r[2], r[3], idNumber('110106', 1970, 7, 7, 11 + i)]))])), CSV, 'skip');
+	assert.deepEqual(job2.planned, { create: 2, update: 0, skip: 1 });
+	const idn4 = idNumber('110106', 1970, 7, 7, 11);
+	const made2 = await srv.api('POST', '/person', { token: S.token, body: { unit_id: v1.id, name: '间隔丁', id_number: idn4 } });
+	assert.equal(made2.status, 201, made2.text);
+	const done2 = await commit(S, job2);
+	assert.equal(done2.status, 'done', JSON.stringify(done2.errors));
+	assert.deepEqual(done2.result, { created: 1, updated: 0, skipped: 2 });
+	assert.equal(await count(S, `unit=${v1.id}`), before + 3);
+
+	// A unit deleted between the dry run and the commit: the row's unit is refused, nothing written.
+	const u = await srv.api('POST', '/units', { token: S.token, body: { parent_id: v1.id, name: '间隔小组', kind: 'department' } });
+	assert.equal(u.status, 201, u.text);
+	const job3 = await dryRun(S, 'person', Buffer.from(csv([head,
+		[v1Path, '间隔戊', '男', '1970-07-07', idNumber('110106', 1970, 7, 7, 21)],
+		[String(u.json.id), '间隔己', '女', '1970-07-07', idNumber('110106', 1970, 7, 7, 22)]])), CSV, 'refuse');
+	assert.equal(job3.status, 'ready', JSON.stringify(job3.errors));
+	const del = await srv.api('DELETE', `/units/${u.json.id}`, { token: S.token });
+	assert.ok(del.status === 200 || del.status === 204, del.text);
+	const done3 = await commit(S, job3);
+	assert.equal(done3.status, 'failed');
+	assert.equal(done3.errors.length, 1, JSON.stringify(done3.errors));
+	assert.equal(done3.errors[0].row, 3);
+	assert.equal(done3.errors[0].column, '管理单位');
+	assert.equal((await findPerson(S, '间隔戊', v1.id)).length, 0);
+	assert.equal(await count(S, `unit=${v1.id}`), before + 3);
+});
+
 it('organisations de-duplicate by credit code; sub-records name their person by ID number', async () => {
 	const orgs = await srv.api('GET', `/organisation?kind=enterprise&unit=${town1.id}&limit=1`, { token: S.token });
 	assert.equal(orgs.status, 200, orgs.text);
@@ -687,4 +741,25 @@ it('a 20,000-row CSV shows its progress while other requests are answered prompt
 	assert.ok(w.slowest < 2000, `another request took ${w.slowest} ms during the commit`);
 	assert.equal(await count(S, `unit=${v1.id}`), before1 + N);
 	assert.ok(Date.now() - t0 < 60_000, `the import took ${Date.now() - t0} ms`);
+});
+
+it('an export lists its rows as the list does, by unit then id, across units and its pages of 500', async () => {
+	// After the 20,000-row import above: the staff's scope holds people of many units, over forty pages.
+	const listed = (await srv.listAll('/person', { token: S.token })).map((p) => p.id);
+	assert.ok(listed.length > 1000, `only ${listed.length} people`);
+	const r = await download(S, '/person/export?format=csv');
+	assert.equal(r.status, 200, r.text);
+	const rows = parseCsv(r.text);
+	const ic = rows[0].indexOf('编号'), uc = rows[0].indexOf('管理单位');
+	const exported = rows.slice(1).map((row) => Number(row[ic]));
+	assert.deepEqual(exported, listed);
+	// The people of one unit come together: a unit's rows are never split by another unit's.
+	const units = rows.slice(1).map((row) => row[uc]);
+	const done = new Set();
+	for (let i = 1; i < units.length; i++) {
+		if (units[i] === units[i - 1]) continue;
+		assert.ok(!done.has(units[i]), `the rows of ${units[i]} are split`);
+		done.add(units[i - 1]);
+	}
+	assert.ok(done.size > 2, 'the export spans too few units');
 });

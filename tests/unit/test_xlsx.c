@@ -228,6 +228,13 @@ static void test_write_read_inline(void **state)
 	assert_string_equal(cell(&r, 2, 2), "a\"b<c>&d");
 	rows_free(&r);
 
+	/* The sheet's claim of its last row (<dimension>), read before the first row. */
+	int64_t last = -1;
+	r.stop_after = 1;
+	assert_int_equal(xlsx_read_claimed(data, len, NULL, collect, &r, &err, &last), 1);
+	assert_int_equal(last, 4);
+	rows_free(&r);
+
 	/* The callback can stop the read. */
 	r.stop_after = 1;
 	assert_int_equal(xlsx_read(data, len, NULL, collect, &r, &err), 1);
@@ -295,9 +302,11 @@ static void test_crafted_inline(void **state)
 	char *data = crafted(SHEET, &len);
 	rows r = {0};
 	sheet_err err;
-	int rc = xlsx_read(data, len, NULL, collect, &r, &err);
+	int64_t last = -1;
+	int rc = xlsx_read_claimed(data, len, NULL, collect, &r, &err, &last);
 	if (rc)
 		fail_msg("refused: %s (row %lld)", err.m ? err.m->en : "?", (long long)err.row);
+	assert_int_equal(last, 0); /* no <dimension>: no claim */
 	assert_int_equal(r.n, 4);
 	/* row 1 */
 	assert_int_equal(r.num[0], 1);

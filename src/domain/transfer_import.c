@@ -1,14 +1,15 @@
 /*
- * transfer.c — import and export of records as .xlsx and .csv (see
- * transfer.h).
+ * transfer_import.c — import of records from .xlsx and .csv: the run, the
+ * dry run's plan and the jobs (see transfer.h; export is transfer_export.c).
  *
- * An import reads the file twice at most per run: once to count the rows
- * (for progress; skipped when the count is known from the dry run) and
- * once to handle them. Each data row becomes a JSON body for the record
- * engine; its problems are gathered per row and reported with the row
- * number and header text the user sees. Rows are never all held in
- * memory; only the duplicate keys seen and small caches (units by the
- * text in the cell, unit names) are.
+ * A dry run reads the file once to handle its rows (a CSV, or an .xlsx
+ * without a <dimension>, once more before to count them for progress).
+ * Each data row becomes a JSON body for the record engine; its problems
+ * are gathered per row and reported with the row number and header text
+ * the user sees. Rows are never all held in memory; only the duplicate
+ * keys seen and small caches (units by the text in the cell, unit names)
+ * are. A clean dry run leaves a plan that its commit writes without
+ * reading the file again ("the plan" below).
  *
  * Jobs live in table import_job. The uploaded file is kept there sealed
  * with XChaCha20-Poly1305 under a key derived from the field key (it holds
@@ -29,6 +30,7 @@
 #include <time.h>
 
 #include <sodium.h>
+#include <zlib.h>
 
 #include "auth/audit.h"
 #include "auth/crypto.h"
@@ -36,6 +38,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/util.h"
+#include "domain/transfer_common.h"
 #include "io/csv.h"
 #include "io/xlsx.h"
 
@@ -60,33 +63,8 @@ static const msg2 m_exists = {"已登记（重复记录按“拒绝”处理）"
 static const msg2 m_exists_out = {"已由您管辖范围以外的单位登记，不能更新", "registered outside your scope; it cannot be updated"};
 static const msg2 m_conflict = {"与已有记录冲突", "conflicts with an existing record"};
 static const msg2 m_mode = {"应为 skip、update 或 refuse", "must be skip, update or refuse"};
-static const msg2 m_reason = {"导出未脱敏数据须填写事由（500 字以内）",
-                              "an unmasked export needs a reason (at most 500 characters)"};
-static const msg2 m_format = {"应为 xlsx 或 csv", "must be xlsx or csv"};
 
 /* ---- small helpers ---- */
-
-static const char *pick(const msg2 *m, const dctx *c)
-{
-	return msg_pick(m, c->lang);
-}
-
-/* The permission "<entity>:<action>", sub-records under their parent's update. */
-static int can(const dctx *c, const model_entity *e, const char *action)
-{
-	char perm[96];
-	const char *base = e->parent ? e->parent : e->name;
-	if (e->parent && strcmp(action, "read") != 0)
-		action = strcmp(action, "export_unmasked") == 0 ? action : "update";
-	snprintf(perm, sizeof perm, "%s:%s", base, action);
-	return c->a && actor_can(c->a, perm);
-}
-
-/* Fields that are columns of import, export and the template. */
-static int io_field(const model_field *f)
-{
-	return !(f->flags & FF_READONLY) && strcmp(f->name, "version") != 0 && f->type != FT_PASSWORD;
-}
 
 /* Which entity an FT_REF field points at (as the record engine sees it). */
 static const char *ref_target(const model_entity *e, const model_field *f)
@@ -121,178 +99,7 @@ static int is_digits(const char *s)
 	return 1;
 }
 
-static int is_space_at(const unsigned char *s, size_t *n)
-{
-	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
-		*n = 1;
-		return 1;
-	}
-	if (s[0] == 0xC2 && s[1] == 0xA0) { /* no-break space */
-		*n = 2;
-		return 1;
-	}
-	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) { /* ideographic space */
-		*n = 3;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * A cell as the import reads it (new string): spaces trimmed at both ends
- * (ASCII, no-break and ideographic), full-width digits and letters as ASCII
- * (with `all`, every full-width ASCII character, e.g. "－" and "／"), and
- * the apostrophe the CSV export puts before = + - @ taken off again.
- */
-static char *clean(const char *in, int all)
-{
-	buf b = BUF_INIT;
-	const unsigned char *s = (const unsigned char *)in;
-	while (*s) {
-		if (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD) && s[2] >= 0x80 && s[2] <= 0xBF) {
-			unsigned cp = 0xFF00u + ((unsigned)(s[1] - 0xBC) << 6) + (s[2] & 0x3Fu);
-			if (cp >= 0xFF01 && cp <= 0xFF5E) {
-				char a = (char)(cp - 0xFEE0);
-				if (all || isalnum((unsigned char)a)) {
-					buf_putc(&b, a);
-					s += 3;
-					continue;
-				}
-			}
-		}
-		if (all && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) {
-			buf_putc(&b, ' ');
-			s += 3;
-			continue;
-		}
-		buf_putc(&b, (char)*s++);
-	}
-	char *t = buf_detach(&b);
-	size_t n, start = 0, len = strlen(t);
-	while (start < len && is_space_at((unsigned char *)t + start, &n))
-		start += n;
-	/* Trailing spaces: scan forward, remembering where the last non-space ended. */
-	size_t end = start, i = start;
-	while (i < len) {
-		if (is_space_at((unsigned char *)t + i, &n)) {
-			i += n;
-		} else {
-			i++;
-			while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
-				i++;
-			end = i;
-		}
-	}
-	memmove(t, t + start, end - start);
-	t[end - start] = 0;
-	if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
-		memmove(t, t + 1, strlen(t));
-	return t;
-}
-
-/* ---- a small string-keyed hash table ---- */
-
-typedef struct sent {
-	char *key;
-	int64_t v;
-	const msg2 *m;
-	char *s;
-} sent;
-
-typedef struct smap {
-	sent *e;
-	size_t cap, n;
-} smap;
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* The entry for key, or NULL; with `create`, a new zeroed entry when missing. */
-static sent *smap_get(smap *m, const char *key, int create)
-{
-	if (create && (m->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64;
-		sent *ne = xcalloc(ncap, sizeof *ne);
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->e[i].key)
-				continue;
-			size_t j = hash_str(m->e[i].key) & (ncap - 1);
-			while (ne[j].key)
-				j = (j + 1) & (ncap - 1);
-			ne[j] = m->e[i];
-		}
-		free(m->e);
-		m->e = ne;
-		m->cap = ncap;
-	}
-	if (!m->cap)
-		return NULL;
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->e[j].key) {
-		if (strcmp(m->e[j].key, key) == 0)
-			return &m->e[j];
-		j = (j + 1) & (m->cap - 1);
-	}
-	if (!create)
-		return NULL;
-	m->e[j].key = xstrdup(key);
-	m->n++;
-	return &m->e[j];
-}
-
-static void smap_free(smap *m)
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		free(m->e[i].key);
-		free(m->e[i].s);
-	}
-	free(m->e);
-	memset(m, 0, sizeof *m);
-}
-
 /* ---- units ---- */
-
-/* A unit's name by id (cached). */
-static const char *unit_name(dctx *c, smap *names, int64_t id)
-{
-	char key[32];
-	snprintf(key, sizeof key, "%" PRId64, id);
-	sent *se = smap_get(names, key, 1);
-	if (se->s)
-		return se->s;
-	store_stmt *st;
-	se->s = xstrdup("");
-	if (store_prepare(c->db, "SELECT name FROM unit WHERE id = ?", &st) == TX_OK) {
-		store_bind_int(st, 1, id);
-		if (store_step(st) == STORE_ROW) {
-			free(se->s);
-			se->s = xstrdup(store_col_text(st, 0));
-		}
-		store_finalize(st);
-	}
-	return se->s;
-}
-
-/* Ids of a materialised path "/1/5/23/" → up to 32 ids. */
-static int path_ids(const char *path, int64_t *ids, int max)
-{
-	int n = 0;
-	for (const char *p = path; *p && n < max;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		ids[n++] = strtoll(p, NULL, 10);
-		while (*p && *p != '/')
-			p++;
-	}
-	return n;
-}
 
 static int path_in_scope(const scope_range *r, const char *path, int64_t unit)
 {
@@ -342,7 +149,7 @@ static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *t
 	char *parts[16];
 	int np = 0;
 	for (char *save = NULL, *tok = strtok_r(copy, "/\\>", &save); tok && np < 16; tok = strtok_r(NULL, "/\\>", &save)) {
-		char *t = clean(tok, 0);
+		char *t = transfer_clean(tok, 0);
 		if (*t)
 			parts[np++] = t;
 		else
@@ -371,9 +178,9 @@ static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *t
 		store_finalize(st);
 		for (int k = 0; k < nc; k++) {
 			int64_t ids[32];
-			int n = path_ids(cpath[k], ids, 32), ok = n >= np;
+			int n = transfer_path_ids(cpath[k], ids, 32), ok = n >= np;
 			for (int j = 1; ok && j < np; j++)
-				ok = strcmp(unit_name(c, names, ids[n - 1 - j]), parts[np - 1 - j]) == 0;
+				ok = strcmp(transfer_unit_name(c, names, ids[n - 1 - j]), parts[np - 1 - j]) == 0;
 			if (ok) {
 				matches++;
 				found = cand[k];
@@ -389,36 +196,6 @@ static const msg2 *resolve_unit(dctx *c, smap *cache, smap *names, const char *t
 		se->m = matches ? &m_unit_amb : &m_unit_nf;
 	*id = se->v;
 	return se->m;
-}
-
-/* The names of a unit's path inside the caller's scope, "东城街道/和平社区" (cached by id). */
-static const char *unit_path_text(dctx *c, smap *cache, smap *names, int64_t unit)
-{
-	char key[32];
-	snprintf(key, sizeof key, "%" PRId64, unit);
-	sent *se = smap_get(cache, key, 1);
-	if (se->s)
-		return se->s;
-	char path[256] = "";
-	store_stmt *st;
-	if (store_prepare(c->db, "SELECT path FROM unit WHERE id = ?", &st) == TX_OK) {
-		store_bind_int(st, 1, unit);
-		if (store_step(st) == STORE_ROW)
-			snprintf(path, sizeof path, "%s", store_col_text(st, 0));
-		store_finalize(st);
-	}
-	int64_t ids[32];
-	int n = path_ids(path, ids, 32), from = 0;
-	/* Ancestors above the caller's own unit are outside their scope: start there. */
-	if (c->a->scope != SCOPE_ALL)
-		for (int i = 0; i < n; i++)
-			if (ids[i] == c->a->unit_id)
-				from = i;
-	buf b = BUF_INIT;
-	for (int i = from; i < n; i++)
-		buf_printf(&b, "%s%s", b.len ? "/" : "", unit_name(c, names, ids[i]));
-	se->s = buf_detach(&b);
-	return se->s;
 }
 
 /* ---- values ---- */
@@ -539,10 +316,312 @@ typedef struct imp {
 	smap seen;       /* duplicate key → first row */
 	smap units;      /* unit cell text → id */
 	smap names;      /* unit id → name */
+	smap plan_units; /* commit from a plan: unit id → 1 in scope, -1 not */
 	tx_err fatal;    /* stop: database error, stopped */
 	int write_failed; /* a write failed: the transaction is lost, stop */
 	int64_t last_progress;
+	struct plan_w *plan; /* dry run: the plan being written, NULL once a row failed or without one */
+	int reading;         /* dry run: inside its read transaction */
+	/* A dry run of an .xlsx counts its rows when it meets the header (see on_row), from: */
+	int count_at_header;
+	int64_t claimed; /* the last row the sheet's <dimension> claims, 0: none */
+	const char *format;
+	const void *data;
+	size_t len;
 } imp;
+
+/*
+ * ---- the plan: a clean dry run's rows, for its commit ----
+ *
+ * The dry run converts and validates every row; it writes down what it
+ * found — the record as the record engine takes it and what to do with it
+ * (create; update or skip the record found by the key) — one line a row
+ * (plan_add), deflated as it goes (a 100,000-row plan is a few MB). The job keeps it sealed beside the file.
+ * The commit then writes those rows instead of reading, converting and
+ * checking the file again, and checks only what can change between the
+ * two (plan_apply). Only for entities whose rows depend on nothing else
+ * in the database than their unit and their key (no parent, no other
+ * references); the others re-run the file at commit as before.
+ */
+
+#define PLAN_CHUNK 65536
+
+typedef struct plan_w {
+	z_stream z;
+	buf *out;
+	buf line; /* the row being written */
+} plan_w;
+
+static int plannable(const model_entity *e)
+{
+	if (e->parent)
+		return 0;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == FT_REF && strcmp(e->fields[i].name, "unit_id") != 0)
+			return 0;
+	return 1;
+}
+
+/* Deflate n bytes into the plan (finish: and end the stream). -1 on a zlib failure. */
+static int plan_deflate(plan_w *w, const void *p, size_t n, int finish)
+{
+	w->z.next_in = (Bytef *)p;
+	w->z.avail_in = (uInt)n;
+	for (;;) {
+		buf_reserve(w->out, PLAN_CHUNK);
+		w->z.next_out = (Bytef *)w->out->data + w->out->len;
+		w->z.avail_out = PLAN_CHUNK;
+		int r = deflate(&w->z, finish ? Z_FINISH : Z_NO_FLUSH);
+		w->out->len += PLAN_CHUNK - w->z.avail_out;
+		w->out->data[w->out->len] = 0;
+		if (r == Z_STREAM_ERROR)
+			return -1;
+		if (w->z.avail_out && (!finish || r == Z_STREAM_END))
+			return 0;
+	}
+}
+
+static int plan_begin(plan_w *w, buf *out)
+{
+	memset(w, 0, sizeof *w);
+	w->out = out;
+	buf_clear(out);
+	/* Level 1: the lines repeat their keys, so even the fastest level shrinks them about fivefold. */
+	return deflateInit(&w->z, 1) == Z_OK ? 0 : -1;
+}
+
+/* Text into a plan line with its backslashes, tabs, newlines and NULs escaped (tabs separate, newlines end). */
+static void plan_put_text(buf *b, const char *s, size_t n)
+{
+	const char *end = s + n;
+	while (s < end) {
+		size_t run = strcspn(s, "\\\t\n");
+		if (run > (size_t)(end - s))
+			run = (size_t)(end - s);
+		buf_append(b, s, run);
+		s += run;
+		if (s < end) {
+			buf_putc(b, '\\');
+			buf_putc(b, *s == '\t' ? 't' : *s == '\n' ? 'n' : *s == '\0' ? '0' : '\\');
+			s++;
+		}
+	}
+}
+
+/*
+ * One row of the plan: "row, action (c, u or s), existing id", then each
+ * field of the record as its name and a typed value — s text, i integer,
+ * t / f, n null, aN and N texts (a list) — all separated by tabs. Written
+ * and read here without a JSON parser: jansson's dump and load of every
+ * row cost more than a tenth of a whole import. -1: a value of another
+ * type (the plan is then dropped and the commit reads the file).
+ */
+static int plan_add(plan_w *w, int64_t row, char what, int64_t existing, json_t *body)
+{
+	buf *b = &w->line;
+	buf_clear(b);
+	buf_printf(b, "%" PRId64 "\t%c\t%" PRId64, row, what, existing);
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		buf_putc(b, '\t');
+		buf_puts(b, key);
+		buf_putc(b, '\t');
+		if (json_is_string(v)) {
+			buf_putc(b, 's');
+			plan_put_text(b, json_string_value(v), json_string_length(v));
+		} else if (json_is_integer(v)) {
+			buf_printf(b, "i%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		} else if (json_is_boolean(v) || json_is_null(v)) {
+			buf_putc(b, json_is_true(v) ? 't' : json_is_false(v) ? 'f' : 'n');
+		} else if (json_is_array(v)) {
+			buf_printf(b, "a%zu", json_array_size(v));
+			size_t i;
+			json_t *it;
+			json_array_foreach(v, i, it)
+			{
+				if (!json_is_string(it))
+					return -1;
+				buf_putc(b, '\t');
+				plan_put_text(b, json_string_value(it), json_string_length(it));
+			}
+		} else {
+			return -1;
+		}
+	}
+	buf_putc(b, '\n');
+	return plan_deflate(w, b->data, b->len, 0);
+}
+
+/* End the plan: keep it (ok) or drop it. */
+static void plan_end(plan_w *w, int ok)
+{
+	if (ok && plan_deflate(w, "", 0, 1))
+		ok = 0;
+	deflateEnd(&w->z);
+	if (w->line.data)
+		sodium_memzero(w->line.data, w->line.cap);
+	buf_free(&w->line);
+	if (!ok)
+		buf_clear(w->out);
+}
+
+/* Reading a plan back a line at a time. */
+typedef struct plan_r {
+	z_stream z;
+	buf pend; /* inflated, not yet read */
+	size_t pos;
+	int end;
+	buf tok; /* the field being read, unescaped */
+} plan_r;
+
+static int plan_open(plan_r *r, const buf *plan)
+{
+	memset(r, 0, sizeof *r);
+	r->z.next_in = (Bytef *)plan->data;
+	r->z.avail_in = (uInt)plan->len;
+	return inflateInit(&r->z) == Z_OK ? 0 : -1;
+}
+
+/* The next row as a JSON array (new reference): 1, 0 at the end, -1 when the plan is damaged. */
+/* The next field of a line into r->tok, unescaped; *p moves past it (NULL after the last). -1: none left. */
+static int plan_token(plan_r *r, const char **p, const char *end)
+{
+	const char *s = *p;
+	if (!s)
+		return -1;
+	const char *tab = memchr(s, '\t', (size_t)(end - s));
+	const char *stop = tab ? tab : end;
+	buf_clear(&r->tok);
+	for (const char *q = s; q < stop; q++) {
+		if (*q == '\\' && q + 1 < stop) {
+			q++;
+			buf_putc(&r->tok, *q == 't' ? '\t' : *q == 'n' ? '\n' : *q == '0' ? '\0' : *q);
+		} else {
+			buf_putc(&r->tok, *q);
+		}
+	}
+	if (!r->tok.data)
+		buf_reserve(&r->tok, 0);
+	*p = tab ? tab + 1 : NULL;
+	return 0;
+}
+
+/* A line as plan_add wrote it → [row, action, existing, {record}] (new), or NULL when it is damaged. */
+static json_t *plan_parse(plan_r *r, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	int64_t row, existing;
+	char what[2] = "", key[64];
+	if (plan_token(r, &p, end) || util_parse_i64(r->tok.data, &row) || plan_token(r, &p, end) || r->tok.len != 1)
+		return NULL;
+	what[0] = r->tok.data[0];
+	if (plan_token(r, &p, end) || util_parse_i64(r->tok.data, &existing))
+		return NULL;
+	json_t *body = json_object();
+	int bad = 0;
+	while (p && !bad) {
+		/* The field's name, then its typed value. */
+		if (plan_token(r, &p, end) || r->tok.len == 0 || r->tok.len >= sizeof key) {
+			bad = 1;
+			break;
+		}
+		memcpy(key, r->tok.data, r->tok.len + 1);
+		if (plan_token(r, &p, end) || r->tok.len == 0) {
+			bad = 1;
+			break;
+		}
+		const char *t = r->tok.data + 1;
+		size_t tn = r->tok.len - 1;
+		int64_t iv, count;
+		json_t *v = NULL;
+		switch (r->tok.data[0]) {
+		case 's':
+			/* Checked as UTF-8 when the dry run made it, and sealed since. */
+			v = json_stringn_nocheck(t, tn);
+			break;
+		case 'i':
+			v = util_parse_i64(t, &iv) ? NULL : json_integer(iv);
+			break;
+		case 't':
+			v = json_true();
+			break;
+		case 'f':
+			v = json_false();
+			break;
+		case 'n':
+			v = json_null();
+			break;
+		case 'a':
+			if (util_parse_i64(t, &count) || count < 0)
+				break;
+			v = json_array();
+			for (int64_t i = 0; i < count && v; i++) {
+				if (plan_token(r, &p, end)) {
+					json_decref(v);
+					v = NULL;
+				} else {
+					json_array_append_new(v, json_stringn_nocheck(r->tok.data, r->tok.len));
+				}
+			}
+			break;
+		default:
+			break;
+		}
+		if (!v)
+			bad = 1;
+		else
+			json_object_set_new(body, key, v);
+	}
+	if (bad) {
+		json_decref(body);
+		return NULL;
+	}
+	return json_pack("[I, s, I, o]", (json_int_t)row, what, (json_int_t)existing, body);
+}
+
+static int plan_next(plan_r *r, json_t **row)
+{
+	*row = NULL;
+	for (;;) {
+		char *nl = r->pend.len > r->pos ? memchr(r->pend.data + r->pos, '\n', r->pend.len - r->pos) : NULL;
+		if (nl) {
+			size_t n = (size_t)(nl - (r->pend.data + r->pos));
+			*row = plan_parse(r, r->pend.data + r->pos, n);
+			r->pos += n + 1;
+			return *row ? 1 : -1;
+		}
+		if (r->end)
+			return r->pos == r->pend.len ? 0 : -1;
+		/* Move the partial line to the front, then inflate more after it. */
+		if (r->pos) {
+			memmove(r->pend.data, r->pend.data + r->pos, r->pend.len - r->pos);
+			r->pend.len -= r->pos;
+			r->pos = 0;
+		}
+		buf_reserve(&r->pend, PLAN_CHUNK);
+		r->z.next_out = (Bytef *)r->pend.data + r->pend.len;
+		r->z.avail_out = PLAN_CHUNK;
+		int z = inflate(&r->z, Z_NO_FLUSH);
+		r->pend.len += PLAN_CHUNK - r->z.avail_out;
+		if (z == Z_STREAM_END)
+			r->end = 1;
+		else if (z != Z_OK)
+			return -1;
+	}
+}
+
+static void plan_close(plan_r *r)
+{
+	inflateEnd(&r->z);
+	if (r->pend.data)
+		sodium_memzero(r->pend.data, r->pend.cap);
+	if (r->tok.data)
+		sodium_memzero(r->tok.data, r->tok.cap);
+	buf_free(&r->pend);
+	buf_free(&r->tok);
+}
 
 static void report_error(transfer_report *rep, int64_t row, const char *column, const char *value, const char *reason)
 {
@@ -588,7 +667,7 @@ static void map_header(imp *m, int64_t row, char **cells, int n)
 	m->cols = xcalloc((size_t)(n ? n : 1), sizeof(xcolumn));
 	for (int i = 0; i < n; i++) {
 		xcolumn *col = &m->cols[i];
-		char *h = clean(cells[i], 1);
+		char *h = transfer_clean(cells[i], 1);
 		/* The template marks required columns with a star. */
 		size_t len = strlen(h);
 		while (len && (h[len - 1] == '*' || h[len - 1] == ' '))
@@ -604,7 +683,7 @@ static void map_header(imp *m, int64_t row, char **cells, int n)
 			m->header_bad = 1;
 			continue;
 		}
-		if (!io_field(f)) {
+		if (!transfer_io_field(f)) {
 			col->kind = COL_IGNORE;
 			continue;
 		}
@@ -622,7 +701,7 @@ static void map_header(imp *m, int64_t row, char **cells, int n)
 	}
 	for (size_t k = 0; k < m->e->nfields; k++) {
 		const model_field *f = &m->e->fields[k];
-		if (!(f->flags & FF_REQUIRED) || !io_field(f))
+		if (!(f->flags & FF_REQUIRED) || !transfer_io_field(f))
 			continue;
 		int have = 0;
 		for (int i = 0; i < n && !have; i++)
@@ -710,7 +789,7 @@ static json_t *convert(imp *m, const model_field *f, const char *v, const msg2 *
 				buf cand = BUF_INIT;
 				for (int k = i; k <= j; k++)
 					buf_printf(&cand, "%s%s", parts[k], k < j ? seps[k] : "");
-				char *item = clean(cand.data ? cand.data : "", 0);
+				char *item = transfer_clean(cand.data ? cand.data : "", 0);
 				buf_free(&cand);
 				const char *dv = !*item ? "" : f->dict ? dict_value(f->dict, item) : item;
 				if (dv && (j == i || *dv)) {
@@ -834,7 +913,7 @@ static void process_row(imp *m, int64_t row, char **cells, int n)
 		if (col->kind != COL_FIELD)
 			continue;
 		const model_field *f = col->f;
-		char *v = clean(i < n ? cells[i] : "", f->type != FT_TEXT || f->norm);
+		char *v = transfer_clean(i < n ? cells[i] : "", f->type != FT_TEXT || f->norm);
 		if (*v) {
 			const msg2 *why = NULL;
 			json_t *jv = convert(m, f, v, &why);
@@ -920,6 +999,9 @@ static void process_row(imp *m, int64_t row, char **cells, int n)
 			m->rep->updated++;
 		else
 			m->rep->created++;
+		char what = skip ? 's' : vm == VALIDATE_UPDATE ? 'u' : 'c';
+		if (m->plan && plan_add(m->plan, row, what, existing, skip ? NULL : body))
+			m->plan = NULL;
 		/* Write while the whole run is still clean; after a problem, only validate. */
 		if (m->commit && !skip && m->rep->nerrors == 0) {
 			tx_err rc;
@@ -941,6 +1023,8 @@ static void process_row(imp *m, int64_t row, char **cells, int n)
 			}
 		}
 	}
+	if (json_array_size(errs))
+		m->plan = NULL; /* a dry run with errors cannot be committed: no plan */
 	size_t i;
 	json_t *e;
 	json_array_foreach(errs, i, e)
@@ -963,6 +1047,9 @@ static void progress(imp *m, int force)
 	if (force || now - m->last_progress > 200000) {
 		m->last_progress = now;
 		rep->progress(rep->progress_ctx, rep);
+		/* The callback may write (a heartbeat), which ends a read transaction: the dry run's goes on. */
+		if (m->reading)
+			store_read_begin(m->c->db);
 	}
 }
 
@@ -976,6 +1063,26 @@ static int on_count(void *ctx, int64_t row, char **cells, int n)
 	return m->rep->stop && atomic_load(m->rep->stop);
 }
 
+/* claimed: see xlsx_read_claimed (NULL: not wanted; CSV claims nothing). */
+static int read_file(const char *format, const void *data, size_t len, sheet_row_fn fn, void *ctx, sheet_err *err,
+                     int64_t *claimed)
+{
+	sheet_limits lim = SHEET_LIMITS_DEFAULT;
+	if (strcmp(format, "xlsx") == 0)
+		return xlsx_read_claimed(data, len, &lim, fn, ctx, err, claimed);
+	return csv_read(data, len, &lim, fn, ctx, err);
+}
+
+/* The data rows of a file (rows after the first non-empty one), for progress: a reading pass of its own. */
+static int count_rows(const char *format, const void *data, size_t len, transfer_report *rep, sheet_err *se)
+{
+	imp cnt = {.rep = rep, .counting = 1};
+	int r = read_file(format, data, len, on_count, &cnt, se, NULL);
+	if (r >= 0)
+		rep->total = cnt.count > 0 ? cnt.count - 1 : 0;
+	return r;
+}
+
 static int on_row(void *ctx, int64_t row, char **cells, int n)
 {
 	imp *m = ctx;
@@ -985,20 +1092,23 @@ static int on_row(void *ctx, int64_t row, char **cells, int n)
 	}
 	if (!m->have_header) {
 		map_header(m, row, cells, n);
+		/*
+		 * An .xlsx says how far its rows go (<dimension>) before the first
+		 * one: that is the progress bar's total, made exact at the end. Only
+		 * without that claim is the file read once more just to count.
+		 */
+		if (m->count_at_header && m->claimed > row) {
+			m->rep->total = m->claimed - row;
+		} else if (m->count_at_header) {
+			sheet_err se;
+			count_rows(m->format, m->data, m->len, m->rep, &se);
+		}
 		return m->header_bad;
 	}
 	process_row(m, row, cells, n);
 	m->rep->processed++;
 	progress(m, 0);
 	return m->fatal || m->write_failed;
-}
-
-static int read_file(const char *format, const void *data, size_t len, sheet_row_fn fn, void *ctx, sheet_err *err)
-{
-	sheet_limits lim = SHEET_LIMITS_DEFAULT;
-	if (strcmp(format, "xlsx") == 0)
-		return xlsx_read(data, len, &lim, fn, ctx, err);
-	return csv_read(data, len, &lim, fn, ctx, err);
 }
 
 void transfer_report_free(transfer_report *rep)
@@ -1044,64 +1154,228 @@ static tx_err audit_import(dctx *c, const model_entity *e, const char *format, t
 	return rc;
 }
 
+/* Every data row of the file through process_row; the file's own problems reported. */
+static tx_err read_rows(imp *m, const char *format, const void *data, size_t len)
+{
+	dctx *c = m->c;
+	transfer_report *rep = m->rep;
+	sheet_err se;
+	int r = read_file(format, data, len, on_row, m, &se, &m->claimed);
+	if (r < 0)
+		report_error(rep, se.row, "", "", pick(se.m, c));
+	else if (!m->have_header)
+		report_error(rep, 0, "", "", pick(&m_empty, c));
+	else if (!m->header_bad && !m->fatal && rep->processed == 0)
+		report_error(rep, m->header_row, "", "", pick(&m_no_rows, c));
+	return m->fatal;
+}
+
+static tx_err stopped(dctx *c)
+{
+	return dctx_fail(c, TX_EIO, "import.stopped", "服务正在停止，导入已中止",
+	                 "the server is stopping; the import was stopped");
+}
+
+/* Drop what a failed record-engine call left in the context (the commit re-runs the file to report it). */
+static void forget_errors(dctx *c)
+{
+	json_decref(c->err_fields);
+	json_decref(c->audit_detail);
+	c->err_fields = NULL;
+	c->audit_detail = NULL;
+	c->err_msg[0] = 0;
+	c->err_code = NULL;
+}
+
+/* Is this unit (still) in the actor's scope? Cached by id for the run. */
+static int plan_unit_ok(imp *m, int64_t unit)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%" PRId64, unit);
+	sent *se = smap_get(&m->plan_units, key, 1);
+	if (!se->v) {
+		scope_range r;
+		scope_range_of(m->c->a, &r);
+		store_stmt *st;
+		se->v = -1;
+		if (store_prepare(m->c->db, "SELECT id, path FROM unit WHERE id = ?", &st) == TX_OK) {
+			store_bind_int(st, 1, unit);
+			if (store_step(st) == STORE_ROW && path_in_scope(&r, store_col_text(st, 1), unit))
+				se->v = 1;
+			store_finalize(st);
+		}
+	}
+	return se->v == 1;
+}
+
+/* Is the record a planned skip found still there (live)? */
+static int plan_still_there(imp *m, int64_t id)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ? AND deleted = 0", m->e->table);
+	store_stmt *st;
+	if (store_prepare(m->c->db, sql, &st))
+		return 0;
+	store_bind_int(st, 1, id);
+	int there = store_step(st) == STORE_ROW;
+	store_finalize(st);
+	return there;
+}
+
+/*
+ * Write the rows of the dry run's plan (inside the commit's transaction).
+ * What the dry run checked that can change meanwhile is checked again:
+ * a new record's unit must still be in the actor's scope (looked up once a
+ * unit), its key still free (the unique index on the key's blind index
+ * refuses the insert otherwise: person.id_number, organisation.credit_code),
+ * a record to skip still there, a record to update still updatable
+ * (record_update checks scope, version, cross-field rules and uniqueness
+ * itself). Everything else the dry run did depends only on the file and
+ * the model. *stale says something no longer holds: the caller rolls
+ * back and runs the file with every check instead.
+ */
+static tx_err plan_apply(imp *m, const buf *plan, int *stale)
+{
+	dctx *c = m->c;
+	transfer_report *rep = m->rep;
+	plan_r r;
+	*stale = 1;
+	if (plan_open(&r, plan))
+		return TX_OK;
+	json_t *row;
+	int got;
+	tx_err rc = TX_OK;
+	int fresh = 1;
+	while (fresh && !rc && (got = plan_next(&r, &row)) == 1) {
+		if (rep->stop && atomic_load(rep->stop)) {
+			json_decref(row);
+			rc = stopped(c);
+			break;
+		}
+		const char *what = json_string_value(json_array_get(row, 1));
+		int64_t id = json_integer_value(json_array_get(row, 2));
+		json_t *body = json_array_get(row, 3);
+		if (what && *what == 's') {
+			fresh = plan_still_there(m, id);
+			rep->skipped++;
+		} else if (what && *what == 'u' && json_is_object(body)) {
+			json_t *out = NULL;
+			fresh = record_update(c, m->e, id, body, &out) == TX_OK;
+			json_decref(out);
+			rep->updated++;
+		} else if (what && *what == 'c' && json_is_object(body)) {
+			int64_t nid = 0;
+			fresh = plan_unit_ok(m, json_integer_value(json_object_get(body, "unit_id"))) &&
+			        record_insert_raw(c, m->e, body, &nid) == TX_OK;
+			rep->created++;
+		} else {
+			fresh = 0;
+		}
+		forget_errors(c);
+		json_decref(row);
+		rep->processed++;
+		progress(m, 0);
+	}
+	plan_close(&r);
+	if (!rc && fresh && got == 0 && rep->processed == rep->total)
+		*stale = 0;
+	return rc;
+}
+
+/*
+ * One commit: begin, write the rows — from the plan, or from the file with
+ * every check — then the audit entry, the job's end and the rollups, and
+ * commit; or roll all of it back. *stale: the plan no longer held (nothing
+ * was written).
+ */
+static tx_err commit_rows(imp *m, const char *format, const void *data, size_t len, const buf *plan, int *stale)
+{
+	dctx *c = m->c;
+	transfer_report *rep = m->rep;
+	*stale = 0;
+	tx_err rc = store_begin(c->db);
+	if (rc)
+		return rc;
+	/* The rollups of people: summed over the rows, written once before the commit. */
+	record_tally_collect(1);
+	rc = plan ? plan_apply(m, plan, stale) : read_rows(m, format, data, len);
+	if (rc == TX_EIO && !c->err_msg[0])
+		stopped(c);
+	int clean = !rc && !*stale && !rep->nerrors;
+	/* Every row is counted before the job's end is written. */
+	if (clean)
+		progress(m, 1);
+	if (clean)
+		rc = audit_import(c, m->e, format, m->mode, rep);
+	if (clean && !rc && rep->finish)
+		rc = rep->finish(c, rep, rep->finish_ctx);
+	if (clean && !rc)
+		rc = record_tally_flush(c->db);
+	if (clean && !rc)
+		rc = store_commit(c->db);
+	record_tally_collect(0);
+	if (!clean || rc) {
+		store_rollback(c->db);
+		rep->created = rep->updated = rep->skipped = 0;
+	}
+	return rc;
+}
+
 tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const void *data, size_t len,
                     transfer_mode mode, int commit, transfer_report *rep)
 {
-	if (!can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+	if (!transfer_can(c, e, "create") || (mode == TRANSFER_UPDATE && !transfer_can(c, e, "update")))
 		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
 	if (!rep->errors)
 		rep->errors = json_array();
 	json_array_clear(rep->errors);
 	rep->processed = rep->created = rep->updated = rep->skipped = rep->nerrors = 0;
-	sheet_err se;
 	imp m = {.c = c, .e = e, .mode = mode, .commit = commit, .rep = rep, .key = dedupe_key(e)};
 	int nunique = 0;
 	for (size_t i = 0; i < e->nfields; i++)
 		nunique += (e->fields[i].flags & FF_UNIQUE) != 0;
 	m.unique_is_key = m.key && (m.key->flags & FF_UNIQUE) && nunique == 1;
-	if (rep->total <= 0) {
-		imp cnt = {.rep = rep, .counting = 1};
-		int r = read_file(format, data, len, on_count, &cnt, &se);
-		if (r < 0) {
-			report_error(rep, se.row, "", "", pick(se.m, c));
-			return TX_OK;
-		}
-		rep->total = cnt.count > 0 ? cnt.count - 1 : 0;
+	const buf *plan = commit && rep->plan && rep->plan->len && plannable(e) && rep->total > 0 ? rep->plan : NULL;
+	/* The rows of a file are counted first for the progress bar; an .xlsx's dry run counts them at its header. */
+	m.count_at_header = !commit && rep->total <= 0 && strcmp(format, "xlsx") == 0;
+	m.format = format;
+	m.data = data;
+	m.len = len;
+	sheet_err se;
+	if (rep->total <= 0 && !m.count_at_header && count_rows(format, data, len, rep, &se) < 0) {
+		report_error(rep, se.row, "", "", pick(se.m, c));
+		return TX_OK;
 	}
 	progress(&m, 1);
-	tx_err rc = commit ? store_begin(c->db) : TX_OK;
-	if (rc)
-		return rc;
-	/* The rollups of people: summed over the rows, written once before the commit. */
-	if (commit)
-		record_tally_collect(1);
-	int r = read_file(format, data, len, on_row, &m, &se);
-	if (r < 0)
-		report_error(rep, se.row, "", "", pick(se.m, c));
-	else if (!m.have_header)
-		report_error(rep, 0, "", "", pick(&m_empty, c));
-	else if (!m.header_bad && !m.fatal && rep->processed == 0)
-		report_error(rep, m.header_row, "", "", pick(&m_no_rows, c));
-	rc = m.fatal;
-	if (rc == TX_EIO)
-		dctx_fail(c, TX_EIO, "import.stopped", "服务正在停止，导入已中止", "the server is stopping; the import was stopped");
-	/* Every row is counted before the job's end is written. */
-	progress(&m, 1);
+	tx_err rc;
 	if (commit) {
-		if (!rc && !rep->nerrors) {
-			rc = audit_import(c, e, format, mode, rep);
-			if (!rc && rep->finish)
-				rc = rep->finish(c, rep, rep->finish_ctx);
-			if (!rc)
-				rc = record_tally_flush(c->db);
-			if (!rc)
-				rc = store_commit(c->db);
+		int stale = 0;
+		rc = commit_rows(&m, format, data, len, plan, &stale);
+		if (!rc && stale) {
+			/* Something changed since the dry run: every check again, on the file. */
+			log_info("import job %" PRId64 ": data changed since the dry run; checking the file again",
+			         rep->job);
+			rep->processed = 0;
+			rc = commit_rows(&m, format, data, len, NULL, &stale);
 		}
-		record_tally_collect(0);
-		if (rc || rep->nerrors) {
-			store_rollback(c->db);
-			rep->created = rep->updated = rep->skipped = 0;
-		}
+	} else {
+		plan_w pw;
+		int planning = rep->plan && plannable(e) && !plan_begin(&pw, rep->plan);
+		m.plan = planning ? &pw : NULL;
+		/* One snapshot and one shared lock for the run's look-ups (SQLite), not one each; the commit checks again. */
+		store_read_begin(c->db);
+		m.reading = 1;
+		rc = read_rows(&m, format, data, len);
+		m.reading = 0;
+		store_read_end(c->db);
+		/* Read to the end: the rows handled are the total (a claimed one was an estimate). */
+		if (!rc && m.have_header && !m.header_bad)
+			rep->total = rep->processed;
+		if (rc == TX_EIO)
+			stopped(c);
+		if (planning)
+			plan_end(&pw, m.plan && !rc && !rep->nerrors);
+		progress(&m, 1);
 	}
 	progress(&m, 1);
 	for (int i = 0; i < m.ncols; i++)
@@ -1110,6 +1384,7 @@ tx_err transfer_run(dctx *c, const model_entity *e, const char *format, const vo
 	smap_free(&m.seen);
 	smap_free(&m.units);
 	smap_free(&m.names);
+	smap_free(&m.plan_units);
 	return rc;
 }
 
@@ -1289,8 +1564,8 @@ static tx_err reap_stale(store *db, int64_t user)
 	store_finalize(st);
 	for (int i = 0; i < nd && !rc; i++)
 		rc = job_exec(db,
-		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL WHERE id = ?"
-		              " AND status IN ('validating', 'committing')",
+		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, plan = NULL"
+		              " WHERE id = ? AND status IN ('validating', 'committing')",
 		              "interrupted", dead[i]);
 	return rc;
 }
@@ -1411,9 +1686,12 @@ static char *counts_text(const transfer_report *rep, int done)
 	return s;
 }
 
-/* Record the end of a run: status, counts, errors; the file goes unless the job is ready. */
+/*
+ * Record the end of a run: status, counts, errors; the file goes unless the
+ * job is ready, when the dry run's sealed plan (or NULL) is kept beside it.
+ */
 static tx_err job_finish(store *db, int64_t job, const char *status, const transfer_report *rep, const char *message,
-                         int commit)
+                         int commit, const unsigned char *plan, size_t plan_len)
 {
 	char *errors = json_dumps(rep->errors ? rep->errors : json_array(), JSON_COMPACT);
 	char *counts = counts_text(rep, commit);
@@ -1421,16 +1699,18 @@ static tx_err job_finish(store *db, int64_t job, const char *status, const trans
 	store_stmt *st;
 	tx_err rc = store_prepare(db,
 	                          commit ? "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
-	                                   " errors = ?, result = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL"
-	                                   " WHERE id = ?"
+	                                   " errors = ?, result = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL,"
+	                                   " plan = NULL WHERE id = ?"
 	                                 : ready ? "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
-	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ? WHERE id = ?"
+	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, plan = ?"
+	                                           " WHERE id = ?"
 	                                         : "UPDATE import_job SET status = ?, total_rows = ?, processed_rows = ?, error_count = ?,"
-	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL"
-	                                           " WHERE id = ?",
+	                                           " errors = ?, planned = ?, message = ?, updated_at = ?, finished_at = ?, file = NULL,"
+	                                           " plan = NULL WHERE id = ?",
 	                          &st);
 	if (!rc) {
 		int64_t now = util_now();
+		int k = 10;
 		store_bind_text(st, 1, status);
 		store_bind_int(st, 2, rep->total);
 		store_bind_int(st, 3, rep->processed);
@@ -1439,11 +1719,16 @@ static tx_err job_finish(store *db, int64_t job, const char *status, const trans
 		store_bind_text(st, 6, counts);
 		store_bind_text(st, 7, message);
 		store_bind_int(st, 8, now);
-		if (ready)
+		if (ready) {
 			store_bind_null(st, 9);
-		else
+			if (plan)
+				store_bind_blob(st, k++, plan, plan_len);
+			else
+				store_bind_null(st, k++);
+		} else {
 			store_bind_int(st, 9, now);
-		store_bind_int(st, 10, job);
+		}
+		store_bind_int(st, k, job);
 		rc = store_step(st) == STORE_DONE ? TX_OK : TX_EDB;
 		store_finalize(st);
 	}
@@ -1452,9 +1737,15 @@ static tx_err job_finish(store *db, int64_t job, const char *status, const trans
 	return rc;
 }
 
+/* The plan is sealed for its job alone: one job's plan cannot stand in for another's. */
+static void plan_context(int64_t job, char *out, size_t n)
+{
+	snprintf(out, n, "import_job.plan.%" PRId64, job);
+}
+
 static tx_err finish_done(dctx *c, const transfer_report *rep, void *ctx)
 {
-	return job_finish(c->db, *(int64_t *)ctx, "done", rep, NULL, 1);
+	return job_finish(c->db, *(int64_t *)ctx, "done", rep, NULL, 1, NULL, 0);
 }
 
 static void job_run(store *db, struct wargs *w)
@@ -1466,10 +1757,14 @@ static void job_run(store *db, struct wargs *w)
 	int64_t user = 0;
 	char *file = NULL;
 	size_t flen = 0;
+	buf plan = BUF_INIT;
+	char pctx[64];
+	plan_context(w->job, pctx, sizeof pctx);
 	actor a;
 	int have_actor = 0;
 	if (store_prepare(db,
-	                  "SELECT entity, user_id, mode, format, lang, file, total_rows FROM import_job WHERE id = ?",
+	                  "SELECT entity, user_id, mode, format, lang, file, total_rows, plan FROM import_job"
+	                  " WHERE id = ?",
 	                  &st) == TX_OK) {
 		store_bind_int(st, 1, w->job);
 		if (store_step(st) == STORE_ROW) {
@@ -1484,6 +1779,12 @@ static void job_run(store *db, struct wargs *w)
 				file = file_open(&w->k, blob, blen, &flen);
 			if (w->commit)
 				rep.total = store_col_int(st, 6);
+			unsigned char *opened = NULL;
+			size_t olen = 0;
+			blob = w->commit ? store_col_blob(st, 7, &blen) : NULL;
+			/* A plan that does not open is as none: the commit then checks the file again. */
+			if (blob && !crypto_open_bytes(&w->k, pctx, blob, blen, &opened, &olen))
+				plan = (buf){(char *)opened, olen, olen + 1};
 		}
 		store_finalize(st);
 	}
@@ -1503,6 +1804,7 @@ static void job_run(store *db, struct wargs *w)
 		rep.progress_ctx = &x;
 		rep.stop = &stopping;
 		rep.job = w->job;
+		rep.plan = &plan;
 		if (w->commit) {
 			rep.finish = finish_done;
 			rep.finish_ctx = &w->job;
@@ -1515,13 +1817,18 @@ static void job_run(store *db, struct wargs *w)
 		}
 		if (rc || rep.nerrors || !w->commit) {
 			const char *status = !rc && !rep.nerrors ? "ready" : "failed";
-			if (job_finish(db, w->job, status, &rep, rc ? fail_msg : NULL, w->commit))
+			unsigned char *sealed = NULL;
+			size_t slen = 0;
+			if (!w->commit && plan.len)
+				crypto_seal_bytes(&w->k, pctx, plan.data, plan.len, &sealed, &slen);
+			if (job_finish(db, w->job, status, &rep, rc ? fail_msg : NULL, w->commit, sealed, slen))
 				log_error("import job %" PRId64 ": could not record its end: %s", w->job, store_errmsg(db));
+			free(sealed);
 		}
 		dctx_clear(&c);
 		fail_msg = NULL;
 	}
-	if (fail_msg && job_finish(db, w->job, "failed", &rep, fail_msg, w->commit))
+	if (fail_msg && job_finish(db, w->job, "failed", &rep, fail_msg, w->commit, NULL, 0))
 		log_error("import job %" PRId64 ": could not record its end: %s", w->job, store_errmsg(db));
 	if (have_actor)
 		actor_free(&a);
@@ -1529,6 +1836,9 @@ static void job_run(store *db, struct wargs *w)
 		sodium_memzero(file, flen);
 		free(file);
 	}
+	if (plan.data)
+		sodium_memzero(plan.data, plan.len);
+	buf_free(&plan);
 	transfer_report_free(&rep);
 }
 
@@ -1571,7 +1881,8 @@ static tx_err start_worker(dctx *c, int slot, int64_t job, int commit)
 		keys_wipe(&w->k);
 		free(w);
 		slot_release(slot);
-		job_exec(c->db, "UPDATE import_job SET status = 'failed', message = ?, file = NULL WHERE id = ?",
+		job_exec(c->db,
+		         "UPDATE import_job SET status = 'failed', message = ?, file = NULL, plan = NULL WHERE id = ?",
 		         "could not start a worker", job);
 		return dctx_fail(c, TX_ETHROTTLE, "throttled", "服务器繁忙，请稍后再试", "the server is busy; try again later");
 	}
@@ -1596,7 +1907,7 @@ tx_err transfer_import_start(dctx *c, const model_entity *e, const char *mode_s,
 		return dctx_fail(c, TX_EINVAL, "validation.failed", "文件为空", "the file is empty");
 	if (len > TRANSFER_MAX_UPLOAD)
 		return dctx_fail(c, TX_ETOOBIG, "request.too_large", "文件过大", "the file is too large");
-	if (!can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+	if (!transfer_can(c, e, "create") || (mode == TRANSFER_UPDATE && !transfer_can(c, e, "update")))
 		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
 	int slot = slot_reserve();
 	if (slot < 0)
@@ -1610,14 +1921,15 @@ tx_err transfer_import_start(dctx *c, const model_entity *e, const char *mode_s,
 	/* A new upload replaces the caller's dry runs waiting for a commit; old jobs are dropped after a week. */
 	if (!rc)
 		rc = job_exec(c->db,
-		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, finished_at = updated_at"
+		              "UPDATE import_job SET status = 'failed', message = ?, file = NULL, plan = NULL,"
+		              " finished_at = updated_at"
 		              " WHERE user_id = ? AND status = 'ready'",
 		              "superseded", c->a->user_id);
 	/* Anyone's dry runs left uncommitted for a day lose their file. */
 	store_stmt *st;
 	if (!rc && !(rc = store_prepare(c->db,
 	                                "UPDATE import_job SET status = 'failed', message = 'expired', file = NULL,"
-	                                " finished_at = ? WHERE status = 'ready' AND updated_at < ?",
+	                                " plan = NULL, finished_at = ? WHERE status = 'ready' AND updated_at < ?",
 	                                &st))) {
 		store_bind_int(st, 1, now);
 		store_bind_int(st, 2, now - 86400);
@@ -1697,7 +2009,7 @@ tx_err transfer_import_commit(dctx *c, int64_t id, json_t **job)
 	if (strcmp(status, "ready") != 0 || nerr)
 		return dctx_fail(c, TX_ECONFLICT, "import.has_errors", "校验未通过的导入任务不能提交，请修改文件后重新上传",
 		                 "an import whose check found problems cannot be committed; fix the file and upload it again");
-	if (!e || !can(c, e, "create") || (mode == TRANSFER_UPDATE && !can(c, e, "update")))
+	if (!e || !transfer_can(c, e, "create") || (mode == TRANSFER_UPDATE && !transfer_can(c, e, "update")))
 		return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有权限执行此操作", "you are not allowed to do this");
 	int slot = slot_reserve();
 	if (slot < 0)
@@ -1725,340 +2037,4 @@ tx_err transfer_import_commit(dctx *c, int64_t id, json_t **job)
 	if ((rc = start_worker(c, slot, id, 1)))
 		return rc;
 	return job_json(c, id, job);
-}
-
-/* ---- export and template ---- */
-
-void transfer_file_free(transfer_file *f)
-{
-	free(f->data);
-	free(f->name);
-	free(f->ascii_name);
-	memset(f, 0, sizeof *f);
-}
-
-typedef struct exp {
-	dctx *c;
-	const model_entity *e;
-	int csv;
-	buf out;
-	xlsx_writer *w;
-	int64_t rows;
-	smap paths, names;
-	const model_field **cols;
-	int ncols;
-} exp;
-
-static const char *EMPTY = "";
-
-/* A cell of the export for field f of a row (new string). */
-static char *export_cell(exp *x, const model_field *f, json_t *v, int *number)
-{
-	*number = 0;
-	if (!v || json_is_null(v))
-		return xstrdup(EMPTY);
-	if (strcmp(f->name, "unit_id") == 0 && json_is_integer(v))
-		return xstrdup(unit_path_text(x->c, &x->paths, &x->names, json_integer_value(v)));
-	switch (f->type) {
-	case FT_INT:
-	case FT_REF:
-		*number = 1;
-		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	case FT_BOOL:
-		return xstrdup(json_is_true(v) ? "是" : "否");
-	case FT_DICT: {
-		const dict_item *it = json_is_string(v) ? model_dict_item(f->dict, json_string_value(v)) : NULL;
-		return xstrdup(it ? it->label_zh : json_is_string(v) ? json_string_value(v) : EMPTY);
-	}
-	case FT_LIST: {
-		buf b = BUF_INIT;
-		size_t i;
-		json_t *it;
-		json_array_foreach(v, i, it)
-		{
-			const char *s = json_string_value(it);
-			const dict_item *di = f->dict && s ? model_dict_item(f->dict, s) : NULL;
-			buf_printf(&b, "%s%s", i ? "、" : "", di ? di->label_zh : s ? s : "");
-		}
-		return buf_detach(&b);
-	}
-	default:
-		return xstrdup(json_is_string(v) ? json_string_value(v) : EMPTY);
-	}
-}
-
-static tx_err export_row(void *ctx, json_t *row)
-{
-	exp *x = ctx;
-	if (++x->rows > TRANSFER_MAX_EXPORT)
-		return dctx_fail(x->c, TX_ETOOBIG, "export.too_large", "导出的记录过多，请缩小筛选范围",
-		                 "too many records to export; narrow the filters");
-	int n = x->ncols + 1;
-	char **cells = xcalloc((size_t)n, sizeof(char *));
-	xlsx_cell *xc = xcalloc((size_t)n, sizeof(xlsx_cell));
-	cells[0] = xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(row, "id")));
-	xc[0].number = 1;
-	for (int i = 0; i < x->ncols; i++)
-		cells[i + 1] = export_cell(x, x->cols[i], json_object_get(row, x->cols[i]->name), &xc[i + 1].number);
-	tx_err rc = TX_OK;
-	if (x->csv) {
-		csv_write_row(&x->out, (const char *const *)cells, n);
-	} else {
-		for (int i = 0; i < n; i++)
-			xc[i].text = cells[i];
-		if (xlsx_writer_row(x->w, xc, n, 0))
-			rc = TX_EIO;
-	}
-	for (int i = 0; i < n; i++)
-		free(cells[i]);
-	free(cells);
-	free(xc);
-	return rc;
-}
-
-/* The import columns of an entity (fields in model order). */
-static int io_columns(const model_entity *e, const model_field ***out)
-{
-	const model_field **cols = xcalloc(e->nfields + 1, sizeof *cols);
-	int n = 0;
-	for (size_t i = 0; i < e->nfields; i++)
-		if (io_field(&e->fields[i]))
-			cols[n++] = &e->fields[i];
-	*out = cols;
-	return n;
-}
-
-/* Widths from the headers; columns of codes typed as digits (ID numbers, phones) formatted as text. */
-static void widths_for(xlsx_writer *w, const char *const *headers, const model_field *const *cols, int n)
-{
-	double *wd = xcalloc((size_t)n, sizeof(double));
-	unsigned char *text = xcalloc((size_t)n, 1);
-	for (int i = 0; i < n; i++) {
-		size_t cp = util_utf8_len(headers[i]);
-		wd[i] = cp * 2.2 + 4 < 12 ? 12 : cp * 2.2 + 4;
-		text[i] = cols && cols[i] && cols[i]->type == FT_TEXT && cols[i]->norm;
-		if (text[i] && wd[i] < 22)
-			wd[i] = 22;
-	}
-	xlsx_writer_widths(w, wd, text, n);
-	free(wd);
-	free(text);
-}
-
-/* File names: "统战对象_20261126.xlsx" and the ASCII "person_20261126.xlsx". */
-static void file_names(transfer_file *out, const model_entity *e, const char *ext)
-{
-	char date[16];
-	time_t t = (time_t)(util_now() + 8 * 3600); /* China Standard Time */
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof date, "%Y%m%d", &tm);
-	out->name = xasprintf("%s_%s.%s", e->label_zh, date, ext);
-	out->ascii_name = xasprintf("%s_%s.%s", e->name, date, ext);
-}
-
-static tx_err audit_export(dctx *c, const model_entity *e, const char *result, json_t *detail)
-{
-	char action[96];
-	snprintf(action, sizeof action, "%s.export", e->name);
-	audit_entry ae = {.actor_id = c->a->user_id,
-	                  .actor = c->a->username,
-	                  .ip = c->a->ip[0] ? c->a->ip : NULL,
-	                  .action = action,
-	                  .entity = e->name,
-	                  .entity_id = NULL,
-	                  .result = result,
-	                  .detail = detail};
-	tx_err rc = store_begin(c->db);
-	if (!rc)
-		rc = audit_append(c->db, c->k, &ae);
-	if (!rc)
-		rc = store_commit(c->db);
-	if (rc)
-		store_rollback(c->db);
-	return rc;
-}
-
-tx_err transfer_export(dctx *c, const model_entity *e, const record_query *q, const char *format, int unmasked,
-                       const char *reason, transfer_file *out)
-{
-	memset(out, 0, sizeof *out);
-	if (!format || !*format)
-		format = "xlsx";
-	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
-		return dctx_field(c, "format", &m_format);
-	char *why = NULL;
-	if (unmasked) {
-		if (!can(c, e, "export_unmasked")) {
-			json_t *d = json_pack("{s:s, s:b}", "reason", "permission", "masked", 0);
-			tx_err arc = audit_export(c, e, "denied", d);
-			json_decref(d);
-			if (arc)
-				return arc;
-			return dctx_fail(c, TX_EFORBIDDEN, "auth.forbidden", "没有导出未脱敏数据的权限",
-			                 "you are not allowed to export unmasked data");
-		}
-		why = reason ? clean(reason, 0) : xstrdup("");
-		if (!*why || util_utf8_len(why) > 500 || !util_utf8_valid(why, strlen(why))) {
-			free(why);
-			return dctx_field(c, "reason", &m_reason);
-		}
-	}
-	exp x = {.c = c, .e = e, .csv = strcmp(format, "csv") == 0};
-	x.ncols = io_columns(e, &x.cols);
-	const char **headers = xcalloc((size_t)x.ncols + 1, sizeof(char *));
-	headers[0] = "编号";
-	for (int i = 0; i < x.ncols; i++)
-		headers[i + 1] = x.cols[i]->label_zh;
-	tx_err rc = TX_OK;
-	if (x.csv) {
-		csv_write_bom(&x.out);
-		csv_write_row(&x.out, headers, x.ncols + 1);
-	} else {
-		x.w = xlsx_writer_new();
-		xlsx_cell *hc = xcalloc((size_t)x.ncols + 1, sizeof(xlsx_cell));
-		for (int i = 0; i <= x.ncols; i++)
-			hc[i].text = headers[i];
-		if (!x.w || xlsx_writer_sheet(x.w, e->label_zh)) {
-			rc = TX_EIO;
-		} else {
-			{
-				const model_field **wc = xcalloc((size_t)x.ncols + 1, sizeof *wc);
-				memcpy(wc + 1, x.cols, sizeof *wc * (size_t)x.ncols);
-				widths_for(x.w, headers, wc, x.ncols + 1);
-				free(wc);
-			}
-			if (xlsx_writer_row(x.w, hc, x.ncols + 1, 1))
-				rc = TX_EIO;
-		}
-		free(hc);
-	}
-	if (!rc)
-		rc = record_each(c, e, q, unmasked, export_row, &x);
-	if (!rc && !x.csv) {
-		if (xlsx_writer_finish(x.w, &out->data, &out->len))
-			rc = TX_EIO;
-		x.w = NULL;
-	} else if (!rc) {
-		out->len = x.out.len;
-		out->data = buf_detach(&x.out);
-	}
-	xlsx_writer_free(x.w);
-	buf_free(&x.out);
-	free(headers);
-	free(x.cols);
-	smap_free(&x.paths);
-	smap_free(&x.names);
-	if (!rc) {
-		json_t *d = json_pack("{s:I, s:b, s:s}", "rows", (json_int_t)x.rows, "masked", !unmasked, "format", format);
-		if (why)
-			json_object_set_new(d, "reason", json_string(why));
-		if (q->unit)
-			json_object_set_new(d, "unit", json_integer(q->unit));
-		if (q->q && *q->q)
-			json_object_set_new(d, "q", json_string(q->q));
-		if (q->parent_id)
-			json_object_set_new(d, "parent", json_integer(q->parent_id));
-		if (q->filters && json_object_size(q->filters))
-			json_object_set(d, "filters", q->filters);
-		/* No file leaves without its audit entry. */
-		rc = audit_export(c, e, "ok", d);
-		json_decref(d);
-	}
-	free(why);
-	if (rc) {
-		transfer_file_free(out);
-		return rc;
-	}
-	out->type = x.csv ? "text/csv; charset=utf-8" : TRANSFER_XLSX_TYPE;
-	file_names(out, e, format);
-	return TX_OK;
-}
-
-tx_err transfer_template(dctx *c, const model_entity *e, transfer_file *out)
-{
-	memset(out, 0, sizeof *out);
-	const model_field **cols;
-	int n = io_columns(e, &cols);
-	xlsx_writer *w = xlsx_writer_new();
-	tx_err rc = w ? TX_OK : TX_EIO;
-	char **headers = xcalloc((size_t)n + 1, sizeof(char *));
-	xlsx_cell *hc = xcalloc((size_t)n + 1, sizeof(xlsx_cell));
-	for (int i = 0; i < n; i++) {
-		headers[i] = xasprintf("%s%s", cols[i]->label_zh, (cols[i]->flags & FF_REQUIRED) ? "*" : "");
-		hc[i].text = headers[i];
-	}
-	if (!rc && (xlsx_writer_sheet(w, e->label_zh) == 0)) {
-		widths_for(w, (const char *const *)headers, cols, n);
-		if (xlsx_writer_row(w, hc, n, 1))
-			rc = TX_EIO;
-	} else {
-		rc = TX_EIO;
-	}
-	/* The dictionary values of the coded columns. */
-	if (!rc && xlsx_writer_sheet(w, "字典") == 0) {
-		const char *h[] = {"列", "代码", "名称", "English"};
-		xlsx_cell row[4] = {{h[0], 0}, {h[1], 0}, {h[2], 0}, {h[3], 0}};
-		static const double wd[] = {24, 12, 36, 36};
-		xlsx_writer_widths(w, wd, NULL, 4);
-		xlsx_writer_row(w, row, 4, 1);
-		for (int i = 0; i < n && !rc; i++) {
-			const model_field *f = cols[i];
-			if (f->type == FT_BOOL) {
-				xlsx_cell r1[4] = {{f->label_zh, 0}, {"是", 0}, {"是", 0}, {"yes", 0}};
-				xlsx_cell r2[4] = {{f->label_zh, 0}, {"否", 0}, {"否", 0}, {"no", 0}};
-				if (xlsx_writer_row(w, r1, 4, 0) || xlsx_writer_row(w, r2, 4, 0))
-					rc = TX_EIO;
-				continue;
-			}
-			const model_dict *d = f->dict ? model_dict_find(f->dict) : NULL;
-			for (size_t k = 0; d && k < d->nitems && !rc; k++) {
-				xlsx_cell r[4] = {{f->label_zh, 0}, {d->items[k].value, 0}, {d->items[k].label_zh, 0},
-				                  {d->items[k].label_en, 0}};
-				if (xlsx_writer_row(w, r, 4, 0))
-					rc = TX_EIO;
-			}
-		}
-	} else if (!rc) {
-		rc = TX_EIO;
-	}
-	/* How to fill it in. */
-	if (!rc && xlsx_writer_sheet(w, "填写说明") == 0) {
-		static const char *const notes[] = {
-			"第一页第一行是表头，请勿修改列名；带 * 的列必须填写。数据从第二行开始，空行会被跳过。",
-			"代码类的列（如民族、政治面貌）可填代码或名称，见“字典”页；多个类别用顿号“、”或逗号分隔。",
-			"是/否类的列填“是”或“否”。日期填 2024-03-05、2024/3/5 或 2024年3月5日，也可用日期格式的单元格。",
-			"管理单位填单位名称（不唯一时写出上级单位，如 东城街道/和平社区）、12 位区划代码或单位编号，且须在您的管辖范围内。",
-			"人员列填人员编号或公民身份号码；组织列填组织编号或统一社会信用代码。",
-			"身份证号码、电话等长数字请设置为文本格式，以免被表格软件改写。",
-			"导入时先整体校验，有任何错误都不会写入；校验通过后确认导入，全部写入或全部不写入。",
-			"身份证号码（组织为统一社会信用代码）已存在时，按您选择的方式跳过、更新或拒绝。",
-		};
-		static const double wd[] = {120};
-		xlsx_writer_widths(w, wd, NULL, 1);
-		for (size_t i = 0; i < sizeof notes / sizeof notes[0] && !rc; i++) {
-			xlsx_cell r[1] = {{notes[i], 0}};
-			if (xlsx_writer_row(w, r, 1, 0))
-				rc = TX_EIO;
-		}
-	} else if (!rc) {
-		rc = TX_EIO;
-	}
-	if (!rc) {
-		if (xlsx_writer_finish(w, &out->data, &out->len))
-			rc = TX_EIO;
-		w = NULL;
-	}
-	xlsx_writer_free(w);
-	for (int i = 0; i < n; i++)
-		free(headers[i]);
-	free(headers);
-	free(hc);
-	free(cols);
-	if (rc)
-		return rc;
-	out->type = TRANSFER_XLSX_TYPE;
-	out->name = xasprintf("%s_导入模板.xlsx", e->label_zh);
-	out->ascii_name = xasprintf("%s_template.xlsx", e->name);
-	return TX_OK;
 }
