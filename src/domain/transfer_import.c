@@ -1657,8 +1657,9 @@ static void on_progress(void *ctx, const transfer_report *rep)
 {
 	struct wctx *x = ctx;
 	slot_set(x->w->slot, x->w->job, rep->processed, rep->total);
-	/* A heartbeat other nodes can see, outside the commit's transaction only. */
-	if (!x->w->commit && util_mono_us() - x->last_db > 1000000) {
+	/* A heartbeat other nodes can see, outside the commit's transaction only;
+	 * in a transaction of its own, so it queues at the store's write gate. */
+	if (!x->w->commit && util_mono_us() - x->last_db > 1000000 && store_begin(x->db) == TX_OK) {
 		x->last_db = util_mono_us();
 		store_stmt *st;
 		if (store_prepare(x->db,
@@ -1671,6 +1672,8 @@ static void on_progress(void *ctx, const transfer_report *rep)
 			store_step(st);
 			store_finalize(st);
 		}
+		if (store_commit(x->db))
+			log_warn("import job %lld: could not record its progress", (long long)x->w->job);
 	}
 }
 
