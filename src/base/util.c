@@ -76,43 +76,50 @@ int util_parse_i64(const char *s, int64_t *out)
 	return 0;
 }
 
+size_t util_utf8_seq(const char *s, size_t avail)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (!avail || !p[0])
+		return 0;
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned min;
+	if ((c & 0xE0) == 0xC0) {
+		n = 1;
+		min = 0x80;
+		c &= 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 2;
+		min = 0x800;
+		c &= 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 3;
+		min = 0x10000;
+		c &= 0x07;
+	} else
+		return 0;
+	if (avail <= n)
+		return 0;
+	for (size_t i = 1; i <= n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	return n + 1;
+}
+
 int util_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + len;
-	while (p < e) {
-		unsigned c = *p;
-		if (c == 0)
+	size_t i = 0;
+	while (i < len) {
+		size_t n = util_utf8_seq(s + i, len - i);
+		if (!n)
 			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		int n;
-		unsigned min;
-		if ((c & 0xE0) == 0xC0) {
-			n = 1;
-			min = 0x80;
-			c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2;
-			min = 0x800;
-			c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3;
-			min = 0x10000;
-			c &= 0x07;
-		} else
-			return 0;
-		if (e - p <= n)
-			return 0;
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return 0;
-		p += n + 1;
+		i += n;
 	}
 	return 1;
 }

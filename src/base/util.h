@@ -28,6 +28,8 @@ int util_ct_equal(const void *a, const void *b, size_t n);
 int util_parse_i64(const char *s, int64_t *out);
 /* True when s is valid UTF-8 without NUL bytes (len bytes). */
 int util_utf8_valid(const char *s, size_t len);
+/* Bytes of the valid UTF-8 sequence (1–4) that starts s, within avail; 0 when none does, or at a NUL. */
+size_t util_utf8_seq(const char *s, size_t avail);
 /* Number of code points in a valid UTF-8 string. */
 size_t util_utf8_len(const char *s);
 /* 1 when s starts with prefix. */

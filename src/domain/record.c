@@ -16,6 +16,7 @@
 
 #include "auth/crypto.h"
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/mem.h"
 #include "base/util.h"
 
@@ -146,82 +147,118 @@ static void range_where(buf *sql, sql_params *p, const qrange *g, const char *lo
 	p_int(p, g->user_id);
 }
 
-/*
- * One row as JSON. With `clear`, sensitive values are decrypted as they
- * are (internal use only); otherwise they are masked.
- */
-static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clear)
+/* A sensitive value as the row shows it: in clear (internal use), or masked. */
+static void sealed_write(dctx *c, const model_entity *e, const model_field *f, const char *sealed, int clear, buf *out)
 {
-	char ca[32], ua[32];
-	util_iso_time(store_col_int(st, 4), ca, sizeof ca);
-	util_iso_time(store_col_int(st, 5), ua, sizeof ua);
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0), "unit_id",
-	                      (json_int_t)store_col_int(st, 1), "unit_name", store_col_text(st, 6), "version",
-	                      (json_int_t)store_col_int(st, 3), "created_at", ca, "updated_at", ua);
-	if (clear)
-		json_object_set_new(o, "unit_path", json_string(store_col_text(st, 2)));
+	/* Shown only as *** when masked: nothing to decrypt (4 of a person's 6 sealed fields). */
+	if (!clear && f->mask == MASK_ALL) {
+		jw_str(out, "***");
+		return;
+	}
+	char ctx[96], *plain = NULL;
+	context_of(e, f, ctx, sizeof ctx);
+	if (crypto_open(c->k, ctx, sealed, &plain)) {
+		jw_str(out, "!");
+		return;
+	}
+	if (clear) {
+		jw_str(out, plain);
+	} else {
+		char *m = f->mask == MASK_ID      ? mask_id_number(plain)
+		          : f->mask == MASK_PHONE ? mask_phone(plain)
+		          : f->mask == MASK_NAME  ? mask_text(plain)
+		                                  : xstrdup("***");
+		jw_str(out, m);
+		free(m);
+	}
+	mem_wipe(plain, strlen(plain));
+	free(plain);
+}
+
+/* A list column (",a,b,") as a JSON array of its items. */
+static void list_write(const char *stored_list, buf *out)
+{
+	buf_putc(out, '[');
+	for (const char *s = stored_list; *s;) {
+		size_t n = strcspn(s, ",");
+		if (n) {
+			jw_sep(out);
+			jw_strn(out, s, n);
+		}
+		s += n + (s[n] == ',');
+	}
+	buf_putc(out, ']');
+}
+
+/*
+ * One row as a JSON object appended to out: the text json_dumps would give
+ * for the object, written without building it (a list page is 20 of these).
+ * With `clear`, sensitive values are written as they are (internal use
+ * only); otherwise they are masked.
+ */
+static void row_write(dctx *c, const model_entity *e, store_stmt *st, int clear, buf *out)
+{
+	char ts[32];
+	buf_putc(out, '{');
+	jw_key(out, "id");
+	jw_int(out, store_col_int(st, 0));
+	jw_key(out, "unit_id");
+	jw_int(out, store_col_int(st, 1));
+	jw_key(out, "unit_name");
+	jw_str(out, store_col_text(st, 6));
+	jw_key(out, "version");
+	jw_int(out, store_col_int(st, 3));
+	util_iso_time(store_col_int(st, 4), ts, sizeof ts);
+	jw_key(out, "created_at");
+	jw_str(out, ts);
+	util_iso_time(store_col_int(st, 5), ts, sizeof ts);
+	jw_key(out, "updated_at");
+	jw_str(out, ts);
+	if (clear) {
+		jw_key(out, "unit_path");
+		jw_str(out, store_col_text(st, 2));
+	}
 	int col = HEAD_COLS;
 	for (size_t k = 0; k < e->nfields; k++) {
 		const model_field *f = &e->fields[k];
 		if (!stored(f))
 			continue;
 		int ci = col++;
+		jw_key(out, f->name);
 		if (store_col_is_null(st, ci)) {
-			json_object_set_new(o, f->name, f->type == FT_LIST ? json_array() : json_null());
-			continue;
-		}
-		if (f->flags & FF_SENSITIVE) {
-			/* Shown only as *** when masked: nothing to decrypt (4 of a person's 6 sealed fields). */
-			if (!clear && f->mask == MASK_ALL) {
-				json_object_set_new(o, f->name, json_string("***"));
-				continue;
-			}
-			char ctx[96], *plain = NULL;
-			context_of(e, f, ctx, sizeof ctx);
-			if (crypto_open(c->k, ctx, store_col_text(st, ci), &plain)) {
-				json_object_set_new(o, f->name, json_string("!"));
-				continue;
-			}
-			if (clear) {
-				json_object_set_new(o, f->name, json_string(plain));
-			} else {
-				char *m = f->mask == MASK_ID      ? mask_id_number(plain)
-				          : f->mask == MASK_PHONE ? mask_phone(plain)
-				          : f->mask == MASK_NAME  ? mask_text(plain)
-				                                  : xstrdup("***");
-				json_object_set_new(o, f->name, json_string(m));
-				free(m);
-			}
-			mem_wipe(plain, strlen(plain));
-			free(plain);
-			continue;
-		}
-		switch (f->type) {
-		case FT_INT:
-		case FT_REF:
-			json_object_set_new(o, f->name, json_integer(store_col_int(st, ci)));
-			break;
-		case FT_BOOL:
-			json_object_set_new(o, f->name, json_boolean(store_col_int(st, ci)));
-			break;
-		case FT_LIST: {
-			json_t *arr = json_array();
-			char *copy = xstrdup(store_col_text(st, ci)), *save = NULL;
-			for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-				json_array_append_new(arr, json_string(tok));
-			free(copy);
-			json_object_set_new(o, f->name, arr);
-			break;
-		}
-		default:
-			json_object_set_new(o, f->name, json_string(store_col_text(st, ci)));
+			if (f->type == FT_LIST)
+				buf_append(out, "[]", 2);
+			else
+				jw_null(out);
+		} else if (f->flags & FF_SENSITIVE) {
+			sealed_write(c, e, f, store_col_text(st, ci), clear, out);
+		} else if (f->type == FT_INT || f->type == FT_REF) {
+			jw_int(out, store_col_int(st, ci));
+		} else if (f->type == FT_BOOL) {
+			jw_bool(out, store_col_int(st, ci) != 0);
+		} else if (f->type == FT_LIST) {
+			list_write(store_col_text(st, ci), out);
+		} else {
+			jw_str(out, store_col_text(st, ci));
 		}
 	}
+	buf_putc(out, '}');
+}
+
+/* The same row as a jansson object, for the callers that change or inspect it. */
+static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clear)
+{
+	buf b = BUF_INIT;
+	row_write(c, e, st, clear, &b);
+	json_t *o = json_loadb(b.data, b.len, 0, NULL);
+	if (clear)
+		mem_wipe(b.data, b.len);
+	buf_free(&b);
 	return o;
 }
 
-/* Fetch one record in scope; clear=1 decrypts (internal). */
-static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
+/* Fetch one record in scope, appended to out as JSON text; clear=1 decrypts (internal). */
+static tx_err fetch_text(dctx *c, const model_entity *e, int64_t id, int clear, buf *out)
 {
 	buf sql = BUF_INIT;
 	sql_params p = {0};
@@ -240,7 +277,7 @@ static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_
 	p_free(&p);
 	int s = store_step(st);
 	if (s == STORE_ROW)
-		*out = row_json(c, e, st, clear);
+		row_write(c, e, st, clear, out);
 	store_finalize(st);
 	if (s == STORE_ROW)
 		return TX_OK;
@@ -252,9 +289,27 @@ static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_
 	return dctx_fail(c, TX_ENOTFOUND, "not_found", zh, en);
 }
 
+/* The same as a jansson object. */
+static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
+{
+	buf b = BUF_INIT;
+	tx_err rc = fetch_text(c, e, id, clear, &b);
+	if (!rc && !(*out = json_loadb(b.data, b.len, 0, NULL)))
+		rc = TX_EINTERNAL;
+	if (clear)
+		mem_wipe(b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
 tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out)
 {
 	return fetch(c, e, id, 0, out);
+}
+
+tx_err record_get_text(dctx *c, const model_entity *e, int64_t id, buf *out)
+{
+	return fetch_text(c, e, id, 0, out);
 }
 
 /* ---- filters ---- */
@@ -442,7 +497,7 @@ static tx_err cursor_read(dctx *c, const model_entity *e, const char *s, char *p
 	return TX_OK;
 }
 
-tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, char **next)
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, buf *items, char **next)
 {
 	buf sql = BUF_INIT;
 	sql_params p = {0};
@@ -476,7 +531,8 @@ tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t
 	if ((rc = store_prepare(c->db, sql.data, &st)))
 		goto out;
 	p_bind(st, &p);
-	json_t *arr = json_array();
+	size_t start = items->len;
+	buf_putc(items, '[');
 	int s, n = 0;
 	char last_path[256] = "";
 	int64_t last_id = 0;
@@ -485,20 +541,22 @@ tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t
 			cursor_make(last_path, last_id, next);
 			break;
 		}
-		json_array_append_new(arr, row_json(c, e, st, 0));
+		jw_sep(items);
+		row_write(c, e, st, 0, items);
 		last_id = store_col_int(st, 0);
 		snprintf(last_path, sizeof last_path, "%s", store_col_text(st, 2));
 		n++;
 	}
 	store_finalize(st);
 	if (s < 0) {
-		json_decref(arr);
+		items->len = start;
+		items->data[start] = 0;
 		free(*next);
 		*next = NULL;
 		rc = TX_EDB;
 		goto out;
 	}
-	*items = arr;
+	buf_putc(items, ']');
 out:
 	buf_free(&sql);
 	p_free(&p);

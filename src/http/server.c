@@ -57,6 +57,8 @@ static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'sel
                           " img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self';"
                           " object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
+
 struct server {
 	const config *cfg;
 	const keys *k;
@@ -91,6 +93,13 @@ static store *worker_db(struct server *s)
 	}
 	pthread_setspecific(s->db_key, db);
 	return db;
+}
+
+void req_json_text(req *r, buf *b)
+{
+	r->raw_len = b->len;
+	r->raw = buf_detach(b);
+	r->raw_type = JSON_TYPE;
 }
 
 const char *req_query(req *r, const char *name)
@@ -477,7 +486,7 @@ static MHD_RESULT serve_static(struct MHD_Connection *conn, const char *url, int
 		size_t len;
 		char *b = error_body("not_found", "not found", NULL, &len);
 		*status = 404;
-		return send_buf(conn, 404, b, len, "application/json; charset=utf-8", 1, NULL, NULL);
+		return send_buf(conn, 404, b, len, JSON_TYPE, 1, NULL, NULL);
 	}
 	struct MHD_Response *resp =
 		MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
@@ -543,7 +552,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 			size_t len;
 			char *b = error_body("method.not_allowed", "method not allowed", NULL, &len);
 			status = 405;
-			ret = send_buf(conn, 405, b, len, "application/json; charset=utf-8", 1, NULL, NULL);
+			ret = send_buf(conn, 405, b, len, JSON_TYPE, 1, NULL, NULL);
 		} else {
 			ret = serve_static(conn, url, &status);
 		}
@@ -575,7 +584,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 	} else if (rc == TX_OK) {
 		status = r.status ? r.status : 200;
 		char *body = r.resp && status != 204 ? json_dumps(r.resp, JSON_COMPACT) : xstrdup("");
-		ret = send_buf(conn, status, body, strlen(body), "application/json; charset=utf-8", 1, r.set_cookie, NULL);
+		ret = send_buf(conn, status, body, strlen(body), JSON_TYPE, 1, r.set_cookie, NULL);
 	} else {
 		status = err_http_status(rc);
 		const char *code = r.dc.err_code ? r.dc.err_code : err_code(rc);
@@ -588,7 +597,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
 		}
 		size_t len;
 		char *b = error_body(code, msg, r.dc.err_fields, &len);
-		ret = send_buf(conn, status, b, len, "application/json; charset=utf-8", 1, NULL, NULL);
+		ret = send_buf(conn, status, b, len, JSON_TYPE, 1, NULL, NULL);
 	}
 
 done:;

@@ -1,5 +1,5 @@
 /*
- * test_base.c — unit tests of src/base: buf, util, err.
+ * test_base.c — unit tests of src/base: buf, jw, util, err.
  *
  *   make build/unit/test_base && build/unit/test_base
  */
@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/err.h"
 #include "base/util.h"
 
@@ -211,6 +213,110 @@ static void test_utf8_valid(void **state)
 	assert_true(util_utf8_valid("中x", 3));
 }
 
+/* ---- jw: the text jansson's compact dump gives for the same values ----- */
+
+static void assert_str_as_jansson(const char *s, size_t n)
+{
+	json_t *v = json_stringn(s, n);
+	assert_non_null(v);
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	buf b = BUF_INIT;
+	jw_strn(&b, s, n);
+	assert_string_equal(b.data, want);
+	free(want);
+	json_decref(v);
+	buf_free(&b);
+}
+
+static void test_jw_strings(void **state)
+{
+	(void)state;
+	/* Every ASCII character alone and inside text: control characters, '"', '\\', '/' and DEL. */
+	for (int c = 0; c < 0x80; c++) {
+		char one[1] = {(char)c}, mid[5] = {'a', (char)c, 'b', (char)c, 'c'};
+		assert_str_as_jansson(one, 1);
+		assert_str_as_jansson(mid, 5);
+	}
+	static const char *const texts[] = {
+		"",
+		"plain",
+		"统一战线工作部",
+		"𠮷野家 😀",
+		"\xC2\x80\xEF\xBB\xBF\xF4\x8F\xBF\xBF",
+		"line\nbreak\ttab \"quoted\" back\\slash </script> \xE2\x80\xA8",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		assert_str_as_jansson(texts[i], strlen(texts[i]));
+
+	/* Not UTF-8 (never stored: input is checked): each bad byte becomes U+FFFD, the JSON stays valid. */
+	buf b = BUF_INIT;
+	jw_str(&b, "a\xFF"
+	           "b\xE4\xB8"
+	           "c\xED\xA0\x80");
+	assert_string_equal(b.data, "\"a\\uFFFDb\\uFFFD\\uFFFDc\\uFFFD\\uFFFD\\uFFFD\"");
+	json_t *v = json_loads(b.data, JSON_DECODE_ANY, NULL);
+	assert_non_null(v);
+	json_decref(v);
+	buf_clear(&b);
+	jw_str(&b, NULL);
+	assert_string_equal(b.data, "null");
+	buf_free(&b);
+}
+
+static void test_jw_values(void **state)
+{
+	(void)state;
+	buf b = BUF_INIT;
+	buf_putc(&b, '{');
+	jw_key(&b, "i");
+	jw_int(&b, 0);
+	jw_key(&b, "max");
+	jw_int(&b, INT64_MAX);
+	jw_key(&b, "min");
+	jw_int(&b, INT64_MIN);
+	jw_key(&b, "neg");
+	jw_int(&b, -42);
+	jw_key(&b, "t");
+	jw_bool(&b, 7);
+	jw_key(&b, "f");
+	jw_bool(&b, 0);
+	jw_key(&b, "n");
+	jw_null(&b);
+	jw_key(&b, "a");
+	buf_putc(&b, '[');
+	for (int i = 1; i <= 3; i++) {
+		jw_sep(&b);
+		jw_int(&b, i);
+	}
+	buf_putc(&b, ']');
+	jw_key(&b, "o");
+	buf_append(&b, "{}", 2);
+	buf_putc(&b, '}');
+
+	json_t *want = json_pack("{s:I, s:I, s:I, s:I, s:b, s:b, s:n, s:[i, i, i], s:{}}", "i", (json_int_t)0, "max",
+	                         (json_int_t)INT64_MAX, "min", (json_int_t)INT64_MIN, "neg", (json_int_t)-42, "t", 1,
+	                         "f", 0, "n", "a", 1, 2, 3, "o");
+	char *w = json_dumps(want, JSON_COMPACT);
+	assert_string_equal(b.data, w);
+	free(w);
+	json_decref(want);
+
+	/* Members added to an object already closed. */
+	jw_reopen(&b);
+	jw_key(&b, "more");
+	jw_bool(&b, 1);
+	buf_putc(&b, '}');
+	assert_non_null(strstr(b.data, "\"o\":{},\"more\":true}"));
+	buf_clear(&b);
+	buf_append(&b, "{}", 2);
+	jw_reopen(&b);
+	jw_key(&b, "only");
+	jw_int(&b, 1);
+	buf_putc(&b, '}');
+	assert_string_equal(b.data, "{\"only\":1}");
+	buf_free(&b);
+}
+
 static void test_utf8_len(void **state)
 {
 	(void)state;
@@ -340,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_len),     cmocka_unit_test(test_iso_time),
 		cmocka_unit_test(test_b64url),       cmocka_unit_test(test_ct_equal),
 		cmocka_unit_test(test_err_table),    cmocka_unit_test(test_err_out_of_range),
+		cmocka_unit_test(test_jw_strings),   cmocka_unit_test(test_jw_values),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
