@@ -29,12 +29,61 @@ int64_t util_mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Two digits of v (< 100) at p. */
+static char *put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/*
+ * Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's
+ * days-to-civil): what gmtime works out, without the lock glibc's gmtime_r
+ * takes on every call (lists format two times a row).
+ */
+static void civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	days += 719468;
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	unsigned doe = (unsigned)(days - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
 void util_iso_time(int64_t t, char *out, size_t n)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int64_t days = (t >= 0 ? t : t - 86399) / 86400, y;
+	unsigned secs = (unsigned)(t - days * 86400), m, d;
+	civil_from_days(days, &y, &m, &d);
+	if (n < 21 || y < 1000 || y > 9999) {
+		/* Out of the four-digit years: strftime decides the form, as it always did. */
+		time_t tt = (time_t)t;
+		struct tm tm;
+		if (gmtime_r(&tt, &tm))
+			strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		else if (n)
+			out[0] = 0;
+		return;
+	}
+	char *p = put2(out, (unsigned)(y / 100));
+	p = put2(p, (unsigned)(y % 100));
+	*p++ = '-';
+	p = put2(p, m);
+	*p++ = '-';
+	p = put2(p, d);
+	*p++ = 'T';
+	p = put2(p, secs / 3600);
+	*p++ = ':';
+	p = put2(p, secs / 60 % 60);
+	*p++ = ':';
+	p = put2(p, secs % 60);
+	*p++ = 'Z';
+	*p = 0;
 }
 
 void util_random(void *p, size_t n)
@@ -53,6 +102,44 @@ char *util_b64url(const void *p, size_t n)
 	char *s = xmalloc(cap);
 	sodium_bin2base64(s, cap, p, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return s;
+}
+
+/* A base64url character's value, or -1. */
+static int b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
+int util_b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t w = 0;
+	*n = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = b64url_value((unsigned char)s[i]);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (w == cap)
+				return -1;
+			out[w++] = (unsigned char)(acc >> bits);
+		}
+	}
+	/* What util_b64url never writes: a lone last character, or spare bits that are not zero. */
+	if (bits > 4 || (acc & ((1u << bits) - 1)) != 0)
+		return -1;
+	*n = w;
+	return 0;
 }
 
 int util_ct_equal(const void *a, const void *b, size_t n)

@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "base/buf.h"
 #include "base/jw.h"
@@ -346,6 +348,63 @@ static void test_iso_time(void **state)
 	assert_true(strcmp(out, "2025-01-01T00:00:00Z") > 0);
 }
 
+/* The same text as gmtime_r and strftime give, over the whole of the years the fast path formats and around. */
+static void test_iso_time_as_strftime(void **state)
+{
+	(void)state;
+	char got[32], want[32];
+	static const int64_t edges[] = {-1,          0,           59,          86399,        86400,
+	                                951782400,   951868799,   4107542399,  253402300799, 253402300800,
+	                                -30610224000, -30610224001, -62135596800, INT32_MAX,    (int64_t)INT32_MAX + 1};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		time_t tt = (time_t)edges[i];
+		struct tm tm;
+		assert_non_null(gmtime_r(&tt, &tm));
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_iso_time(edges[i], got, sizeof got);
+		assert_string_equal(got, want);
+	}
+	/* Every day from 1900 to 2200 at a second that moves through the day. */
+	for (int64_t t = -2208988800; t < 7258118400; t += 86400 + 7) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_iso_time(t, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+}
+
+static void test_b64url_decode(void **state)
+{
+	(void)state;
+	unsigned char data[300], out[300];
+	size_t n;
+	for (size_t len = 0; len < sizeof data; len++) {
+		util_random(data, len);
+		char *s = util_b64url(data, len);
+		assert_int_equal(util_b64url_decode(s, strlen(s), out, sizeof out, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(out, data, len);
+		/* One byte too little room is an error, not an overrun. */
+		if (len)
+			assert_int_equal(util_b64url_decode(s, strlen(s), out, len - 1, &n), -1);
+		free(s);
+	}
+	/* What util_b64url never writes (and sodium_base642bin refuses). */
+	static const char *const bad[] = {"A", "AAAAA", "AB", "AAB", "QQ=", "Q Q", "QQ\n", "+/8", "QR", "QUF"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(util_b64url_decode(bad[i], strlen(bad[i]), out, sizeof out, &n), -1);
+		assert_int_not_equal(sodium_base642bin(out, sizeof out, bad[i], strlen(bad[i]), NULL, &n, NULL,
+		                                       sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+		                     0);
+	}
+	assert_int_equal(util_b64url_decode("-_8", 3, out, sizeof out, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0], 0xFB);
+	assert_int_equal(out[1], 0xFF);
+}
+
 static void test_b64url(void **state)
 {
 	(void)state;
@@ -447,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_b64url),       cmocka_unit_test(test_ct_equal),
 		cmocka_unit_test(test_err_table),    cmocka_unit_test(test_err_out_of_range),
 		cmocka_unit_test(test_jw_strings),   cmocka_unit_test(test_jw_values),
+		cmocka_unit_test(test_iso_time_as_strftime), cmocka_unit_test(test_b64url_decode),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
