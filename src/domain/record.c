@@ -35,9 +35,17 @@ static int stored(const model_field *f)
 	return !(f->flags & FF_READONLY) && strcmp(f->name, "version") != 0 && strcmp(f->name, "unit_id") != 0;
 }
 
+/* "<entity>.<field>", the context a field is sealed under (without snprintf: a list page names 40). */
 static void context_of(const model_entity *e, const model_field *f, char *out, size_t n)
 {
-	snprintf(out, n, "%s.%s", e->name, f->name);
+	size_t el = strlen(e->name), fl = strlen(f->name);
+	if (el + 1 + fl >= n) {
+		snprintf(out, n, "%s.%s", e->name, f->name);
+		return;
+	}
+	memcpy(out, e->name, el);
+	out[el] = '.';
+	memcpy(out + el + 1, f->name, fl + 1);
 }
 
 /* Which entity an FT_REF field points at (for existence and scope checks). */
@@ -59,10 +67,15 @@ static const char SELECT_HEAD[] = "SELECT t.id, t.unit_id, t.unit_path, t.versio
 static void select_cols(buf *sql, const model_entity *e)
 {
 	buf_puts(sql, SELECT_HEAD);
-	for (size_t k = 0; k < e->nfields; k++)
-		if (stored(&e->fields[k]))
-			buf_printf(sql, ", t.%s", e->fields[k].name);
-	buf_printf(sql, " FROM %s t JOIN unit u ON u.id = t.unit_id", e->table);
+	for (size_t k = 0; k < e->nfields; k++) {
+		if (stored(&e->fields[k])) {
+			buf_puts(sql, ", t.");
+			buf_puts(sql, e->fields[k].name);
+		}
+	}
+	buf_puts(sql, " FROM ");
+	buf_puts(sql, e->table);
+	buf_puts(sql, " t JOIN unit u ON u.id = t.unit_id");
 }
 
 static void scope_where(buf *sql, sql_params *p, const actor *a)
