@@ -150,18 +150,39 @@ tx_err rbac_seed(store *db)
 	return TX_OK;
 }
 
+/*
+ * Append a copy of s, unless it repeats the last one (the session's join
+ * repeats a role on each of its permission rows); strv_done removes the
+ * other repeats once sorted. Room doubles whenever n reaches a power of two.
+ */
 static void strv_push(char ***v, int *n, const char *s)
 {
-	for (int i = 0; i < *n; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return;
-	*v = xrealloc(*v, sizeof(char *) * (size_t)(*n + 1));
+	if (*n && strcmp((*v)[*n - 1], s) == 0)
+		return;
+	if ((*n & (*n - 1)) == 0)
+		*v = xrealloc(*v, sizeof(char *) * (size_t)(*n ? *n * 2 : 1));
 	(*v)[(*n)++] = xstrdup(s);
 }
 
 static int strv_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop repeats. */
+static void strv_done(char **v, int *n)
+{
+	if (*n < 2)
+		return;
+	qsort(v, (size_t)*n, sizeof(char *), strv_cmp);
+	int w = 1;
+	for (int i = 1; i < *n; i++) {
+		if (strcmp(v[i], v[w - 1]) == 0)
+			free(v[i]);
+		else
+			v[w++] = v[i];
+	}
+	*n = w;
 }
 
 void actor_read_user(store_stmt *st, int col, actor *a)
@@ -191,10 +212,8 @@ void actor_read_role(store_stmt *st, int col, actor *a)
 
 void actor_read_done(actor *a)
 {
-	if (a->nroles > 1)
-		qsort(a->roles, (size_t)a->nroles, sizeof(char *), strv_cmp);
-	if (a->nperms > 1)
-		qsort(a->perms, (size_t)a->nperms, sizeof(char *), strv_cmp);
+	strv_done(a->roles, &a->nroles);
+	strv_done(a->perms, &a->nperms);
 }
 
 tx_err actor_load(store *db, int64_t user_id, actor *a)
