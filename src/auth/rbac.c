@@ -151,17 +151,15 @@ tx_err rbac_seed(store *db)
 }
 
 /*
- * Append a copy of s, unless it repeats the last one (the session's join
- * repeats a role on each of its permission rows); strv_done removes the
- * other repeats once sorted. Room doubles whenever n reaches a power of two.
+ * Append a copy of s's len bytes; strv_done removes repeats once sorted
+ * (two roles may share a permission). Room doubles whenever n reaches a
+ * power of two.
  */
-static void strv_push(char ***v, int *n, const char *s)
+static void strv_push(char ***v, int *n, const char *s, size_t len)
 {
-	if (*n && strcmp((*v)[*n - 1], s) == 0)
-		return;
 	if ((*n & (*n - 1)) == 0)
 		*v = xrealloc(*v, sizeof(char *) * (size_t)(*n ? *n * 2 : 1));
-	(*v)[(*n)++] = xstrdup(s);
+	(*v)[(*n)++] = xstrndup(s, len);
 }
 
 static int strv_cmp(const void *a, const void *b)
@@ -200,14 +198,20 @@ void actor_read_user(store_stmt *st, int col, actor *a)
 
 void actor_read_role(store_stmt *st, int col, actor *a)
 {
-	if (!store_col_text(st, col))
+	const char *code = store_col_text(st, col);
+	if (!code)
 		return; /* no role (a LEFT JOIN's empty row) */
-	strv_push(&a->roles, &a->nroles, store_col_text(st, col));
+	strv_push(&a->roles, &a->nroles, code, strlen(code));
 	scope_kind k = scope_parse(store_col_text(st, col + 1));
 	if (k > a->scope)
 		a->scope = k;
-	if (store_col_text(st, col + 2))
-		strv_push(&a->perms, &a->nperms, store_col_text(st, col + 2));
+	const char *p = store_col_text(st, col + 2); /* NULL: a role without permissions */
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		if (len)
+			strv_push(&a->perms, &a->nperms, p, len);
+		p += len + (p[len] == ',');
+	}
 }
 
 void actor_read_done(actor *a)
@@ -235,10 +239,10 @@ tx_err actor_load(store *db, int64_t user_id, actor *a)
 	actor_read_user(st, 0, a);
 	store_finalize(st);
 
-	rc = store_prepare(db,
-	                   "SELECT " ACTOR_ROLE_COLS " FROM user_role ur JOIN role r ON r.code = ur.role_code"
-	                   " LEFT JOIN role_permission p ON p.role_code = r.code WHERE ur.user_id = ?",
+#define ROLES_SQL(AGG) "SELECT " ACTOR_ROLE_COLS(AGG) " FROM user_role ur JOIN role r ON r.code = ur.role_code WHERE ur.user_id = ?"
+	rc = store_prepare(db, store_kind_of(db) == STORE_POSTGRES ? ROLES_SQL("string_agg") : ROLES_SQL("group_concat"),
 	                   &st);
+#undef ROLES_SQL
 	if (rc) {
 		actor_free(a);
 		return rc;
