@@ -177,9 +177,16 @@ static MHD_RESULT send_file(struct MHD_Connection *conn, int status, char *data,
 	return ret;
 }
 
-/* Routes flagged R_UPLOAD take a file as the body, with a larger limit than JSON. */
+static int is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+/* Routes flagged R_UPLOAD take a file as the body, with a larger limit than JSON (none is a GET or HEAD). */
 static size_t upload_limit(const char *method, const char *url)
 {
+	if (is_safe_method(method))
+		return 0;
 	req tmp;
 	int known;
 	memset(&tmp, 0, sizeof tmp);
@@ -275,11 +282,6 @@ static const char *find_token(struct MHD_Connection *conn, int *via_cookie)
 		return c;
 	}
 	return NULL;
-}
-
-static int is_safe_method(const char *m)
-{
-	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
 /* Audit a refused write (403) in its own transaction; failures are logged. */
