@@ -167,12 +167,16 @@ static int strv_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sort and drop repeats. */
+/* Sort (one role's permissions come sorted from their index) and drop repeats. */
 static void strv_done(char **v, int *n)
 {
 	if (*n < 2)
 		return;
-	qsort(v, (size_t)*n, sizeof(char *), strv_cmp);
+	int sorted = 1;
+	for (int i = 1; i < *n && sorted; i++)
+		sorted = strcmp(v[i - 1], v[i]) <= 0;
+	if (!sorted)
+		qsort(v, (size_t)*n, sizeof(char *), strv_cmp);
 	int w = 1;
 	for (int i = 1; i < *n; i++) {
 		if (strcmp(v[i], v[w - 1]) == 0)
