@@ -36,16 +36,6 @@ void buf_puts(buf *b, const char *s)
 	buf_append(b, s, strlen(s));
 }
 
-void buf_putc(buf *b, char c)
-{
-	if (b->len + 1 < b->cap) {
-		b->data[b->len++] = c;
-		b->data[b->len] = 0;
-		return;
-	}
-	buf_append(b, &c, 1);
-}
-
 /* Formats once into the room the buffer has; a second time only when that was too little. */
 void buf_printf(buf *b, const char *fmt, ...)
 {

@@ -44,33 +44,46 @@ static void put_escape(buf *b, unsigned c)
 	buf_append(b, e, n);
 }
 
+/* A character written as it is: printable ASCII other than '"' and '\'. */
+static int plain(unsigned c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /*
- * Runs of characters that need no escape are copied at once. Stored text
- * was checked as UTF-8 when it came in; a byte that still does not start
- * a valid sequence is written as U+FFFD so the answer stays valid JSON.
+ * Characters are copied straight into room reserved for the string as it
+ * is; an escape makes its own room. Stored text was checked as UTF-8 when
+ * it came in; a byte that still does not start a valid sequence is
+ * written as U+FFFD so the answer stays valid JSON.
  */
 void jw_strn(buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	buf_reserve(b, n + 2);
-	buf_putc(b, '"');
+	char *w = b->data + b->len;
+	*w++ = '"';
 	while (p < end) {
 		unsigned c = *p;
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			p++;
+		if (plain(c)) {
+			*w++ = (char)*p++;
 			continue;
 		}
 		size_t len = c >= 0x80 ? util_utf8_seq((const char *)p, (size_t)(end - p)) : 0;
 		if (len) {
+			memcpy(w, p, len);
+			w += len;
 			p += len;
 			continue;
 		}
-		buf_append(b, run, (size_t)(p - run));
+		b->len = (size_t)(w - b->data);
 		put_escape(b, c < 0x80 ? c : 0xFFFD);
-		run = ++p;
+		p++;
+		buf_reserve(b, (size_t)(end - p) + 1);
+		w = b->data + b->len;
 	}
-	buf_append(b, run, (size_t)(p - run));
-	buf_putc(b, '"');
+	*w++ = '"';
+	*w = 0;
+	b->len = (size_t)(w - b->data);
 }
 
 void jw_str(buf *b, const char *s)
@@ -114,11 +127,26 @@ void jw_sep(buf *b)
 		buf_putc(b, ',');
 }
 
+/* Keys are field names (a row has 25): copied at once when every character is plain. */
 void jw_key(buf *b, const char *key)
 {
+	size_t n = strlen(key);
+	buf_reserve(b, n + 4);
 	jw_sep(b);
-	jw_str(b, key);
-	buf_putc(b, ':');
+	char *w = b->data + b->len;
+	*w++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (!plain((unsigned char)key[i])) {
+			jw_strn(b, key, n);
+			buf_putc(b, ':');
+			return;
+		}
+		*w++ = key[i];
+	}
+	*w++ = '"';
+	*w++ = ':';
+	*w = 0;
+	b->len = (size_t)(w - b->data);
 }
 
 void jw_reopen(buf *b)
