@@ -606,7 +606,7 @@ done:;
 	int64_t us = util_mono_us() - cs->start_us;
 	metrics_observe(route_index, status, us);
 	if (s->cfg->access_log)
-		log_info("%s %s %s %d %.1fms user=%s", r.ip, method, url, status, (double)us / 1000.0,
+		log_access("%s %s %s %d %.1fms user=%s", r.ip, method, url, status, (double)us / 1000.0,
 		         r.signed_in ? r.actor.username : "-");
 	json_decref(r.body);
 	json_decref(r.resp);
@@ -714,8 +714,11 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	}
 	log_info("tongxin serving on http://%s:%d with %d threads", cfg->listen, cfg->port, threads);
 	notify_start(cfg->db); /* only when a deployment registered a sink */
-	int sig = 0;
-	sigwait(&set, &sig);
+	/* Buffered access lines go out at least every 200 ms. */
+	struct timespec tick = {0, 200 * 1000 * 1000};
+	int sig;
+	while ((sig = sigtimedwait(&set, NULL, &tick)) < 0)
+		log_flush();
 	log_info("signal %d: finishing requests in flight", sig);
 	MHD_quiesce_daemon(d);
 	/* Idle keep-alive connections do not hold us up; requests do (≤ 10 s). */
@@ -726,6 +729,6 @@ tx_err server_run(const config *cfg, const keys *k, char **errmsg)
 	transfer_shutdown();
 	notify_stop();
 	pthread_key_delete(s.db_key);
-	log_info("stopped");
+	log_info("stopped"); /* after the last access lines */
 	return TX_OK;
 }
