@@ -160,118 +160,168 @@ static void range_where(buf *sql, sql_params *p, const qrange *g, const char *lo
 	p_int(p, g->user_id);
 }
 
+/*
+ * Where a row goes: JSON text appended to `text` (the list and detail
+ * answers, sent as they are), or members of the jansson object `obj` (for
+ * the callers that inspect or change a record, and exports). Both get the
+ * same members in the same order.
+ */
+typedef struct row_out {
+	buf *text;
+	json_t *obj;
+} row_out;
+
+static void put_str(row_out *o, const char *key, const char *v)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, v ? json_string(v) : json_null());
+		return;
+	}
+	jw_key(o->text, key);
+	jw_str(o->text, v);
+}
+
+static void put_int(row_out *o, const char *key, int64_t v)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, json_integer(v));
+		return;
+	}
+	jw_key(o->text, key);
+	jw_int(o->text, v);
+}
+
+static void put_bool(row_out *o, const char *key, int v)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, json_boolean(v));
+		return;
+	}
+	jw_key(o->text, key);
+	jw_bool(o->text, v);
+}
+
+static void put_null(row_out *o, const char *key)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, json_null());
+		return;
+	}
+	jw_key(o->text, key);
+	jw_null(o->text);
+}
+
+/* A list column (",a,b,"; NULL: none) as an array of its items. */
+static void put_list(row_out *o, const char *key, const char *stored_list)
+{
+	json_t *arr = o->obj ? json_array() : NULL;
+	if (!arr) {
+		jw_key(o->text, key);
+		buf_putc(o->text, '[');
+	}
+	for (const char *s = stored_list ? stored_list : ""; *s;) {
+		size_t n = strcspn(s, ",");
+		if (n && arr) {
+			json_array_append_new(arr, json_stringn(s, n));
+		} else if (n) {
+			jw_sep(o->text);
+			jw_strn(o->text, s, n);
+		}
+		s += n + (s[n] == ',');
+	}
+	if (arr)
+		json_object_set_new(o->obj, key, arr);
+	else
+		buf_putc(o->text, ']');
+}
+
 /* A sensitive value as the row shows it: in clear (internal use), or masked. */
-static void sealed_write(dctx *c, const model_entity *e, const model_field *f, const char *sealed, int clear, buf *out)
+static void put_sealed(dctx *c, const model_entity *e, const model_field *f, const char *sealed, int clear, row_out *o)
 {
 	/* Shown only as *** when masked: nothing to decrypt (4 of a person's 6 sealed fields). */
 	if (!clear && f->mask == MASK_ALL) {
-		jw_str(out, "***");
+		put_str(o, f->name, "***");
 		return;
 	}
 	char ctx[96], *plain = NULL;
 	context_of(e, f, ctx, sizeof ctx);
 	if (crypto_open(c->k, ctx, sealed, &plain)) {
-		jw_str(out, "!");
+		put_str(o, f->name, "!");
 		return;
 	}
 	if (clear) {
-		jw_str(out, plain);
+		put_str(o, f->name, plain);
 	} else {
 		char *m = f->mask == MASK_ID      ? mask_id_number(plain)
 		          : f->mask == MASK_PHONE ? mask_phone(plain)
 		          : f->mask == MASK_NAME  ? mask_text(plain)
 		                                  : xstrdup("***");
-		jw_str(out, m);
+		put_str(o, f->name, m);
 		free(m);
 	}
 	mem_wipe(plain, strlen(plain));
 	free(plain);
 }
 
-/* A list column (",a,b,") as a JSON array of its items. */
-static void list_write(const char *stored_list, buf *out)
-{
-	buf_putc(out, '[');
-	for (const char *s = stored_list; *s;) {
-		size_t n = strcspn(s, ",");
-		if (n) {
-			jw_sep(out);
-			jw_strn(out, s, n);
-		}
-		s += n + (s[n] == ',');
-	}
-	buf_putc(out, ']');
-}
-
 /*
- * One row as a JSON object appended to out: the text json_dumps would give
- * for the object, written without building it (a list page is 20 of these).
- * With `clear`, sensitive values are written as they are (internal use
- * only); otherwise they are masked.
+ * One row's members. With `clear`, sensitive values are given as they are
+ * (internal use only); otherwise they are masked.
  */
-static void row_write(dctx *c, const model_entity *e, store_stmt *st, int clear, buf *out)
+static void row_put(dctx *c, const model_entity *e, store_stmt *st, int clear, row_out *o)
 {
 	char ts[32];
-	buf_putc(out, '{');
-	jw_key(out, "id");
-	jw_int(out, store_col_int(st, 0));
-	jw_key(out, "unit_id");
-	jw_int(out, store_col_int(st, 1));
-	jw_key(out, "unit_name");
-	jw_str(out, store_col_text(st, 6));
-	jw_key(out, "version");
-	jw_int(out, store_col_int(st, 3));
+	put_int(o, "id", store_col_int(st, 0));
+	put_int(o, "unit_id", store_col_int(st, 1));
+	put_str(o, "unit_name", store_col_text(st, 6));
+	put_int(o, "version", store_col_int(st, 3));
 	util_iso_time(store_col_int(st, 4), ts, sizeof ts);
-	jw_key(out, "created_at");
-	jw_str(out, ts);
+	put_str(o, "created_at", ts);
 	util_iso_time(store_col_int(st, 5), ts, sizeof ts);
-	jw_key(out, "updated_at");
-	jw_str(out, ts);
-	if (clear) {
-		jw_key(out, "unit_path");
-		jw_str(out, store_col_text(st, 2));
-	}
+	put_str(o, "updated_at", ts);
+	if (clear)
+		put_str(o, "unit_path", store_col_text(st, 2));
 	int col = HEAD_COLS;
 	for (size_t k = 0; k < e->nfields; k++) {
 		const model_field *f = &e->fields[k];
 		if (!stored(f))
 			continue;
-		int ci = col++;
-		jw_key(out, f->name);
-		if (store_col_is_null(st, ci)) {
-			if (f->type == FT_LIST)
-				buf_append(out, "[]", 2);
-			else
-				jw_null(out);
-		} else if (f->flags & FF_SENSITIVE) {
-			sealed_write(c, e, f, store_col_text(st, ci), clear, out);
-		} else if (f->type == FT_INT || f->type == FT_REF) {
-			jw_int(out, store_col_int(st, ci));
-		} else if (f->type == FT_BOOL) {
-			jw_bool(out, store_col_int(st, ci) != 0);
-		} else if (f->type == FT_LIST) {
-			list_write(store_col_text(st, ci), out);
-		} else {
-			jw_str(out, store_col_text(st, ci));
-		}
+		int ci = col++, null = store_col_is_null(st, ci);
+		if (null && f->type == FT_LIST)
+			put_list(o, f->name, NULL);
+		else if (null)
+			put_null(o, f->name);
+		else if (f->flags & FF_SENSITIVE)
+			put_sealed(c, e, f, store_col_text(st, ci), clear, o);
+		else if (f->type == FT_INT || f->type == FT_REF)
+			put_int(o, f->name, store_col_int(st, ci));
+		else if (f->type == FT_BOOL)
+			put_bool(o, f->name, store_col_int(st, ci) != 0);
+		else if (f->type == FT_LIST)
+			put_list(o, f->name, store_col_text(st, ci));
+		else
+			put_str(o, f->name, store_col_text(st, ci));
 	}
+}
+
+/* One row as a JSON object appended to out: the text json_dumps would give, without the tree (a page is 20). */
+static void row_write(dctx *c, const model_entity *e, store_stmt *st, int clear, buf *out)
+{
+	row_out o = {out, NULL};
+	buf_putc(out, '{');
+	row_put(c, e, st, clear, &o);
 	buf_putc(out, '}');
 }
 
-/* The same row as a jansson object, for the callers that change or inspect it. */
+/* The same row as a jansson object. */
 static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clear)
 {
-	buf b = BUF_INIT;
-	row_write(c, e, st, clear, &b);
-	json_t *o = json_loadb(b.data, b.len, 0, NULL);
-	if (clear)
-		mem_wipe(b.data, b.len);
-	buf_free(&b);
-	return o;
+	row_out o = {NULL, json_object()};
+	row_put(c, e, st, clear, &o);
+	return o.obj;
 }
 
-/* Fetch one record in scope, appended to out as JSON text; clear=1 decrypts (internal). */
-static tx_err fetch_text(dctx *c, const model_entity *e, int64_t id, int clear, buf *out)
+/* Fetch one record in scope: as JSON text appended to text, or else as a jansson object; clear=1 decrypts (internal). */
+static tx_err fetch_out(dctx *c, const model_entity *e, int64_t id, int clear, buf *text, json_t **obj)
 {
 	buf sql = BUF_INIT;
 	sql_params p = {0};
@@ -289,8 +339,10 @@ static tx_err fetch_text(dctx *c, const model_entity *e, int64_t id, int clear, 
 	p_bind(st, &p);
 	p_free(&p);
 	int s = store_step(st);
-	if (s == STORE_ROW)
-		row_write(c, e, st, clear, out);
+	if (s == STORE_ROW && text)
+		row_write(c, e, st, clear, text);
+	else if (s == STORE_ROW)
+		*obj = row_json(c, e, st, clear);
 	store_finalize(st);
 	if (s == STORE_ROW)
 		return TX_OK;
@@ -302,17 +354,9 @@ static tx_err fetch_text(dctx *c, const model_entity *e, int64_t id, int clear, 
 	return dctx_fail(c, TX_ENOTFOUND, "not_found", zh, en);
 }
 
-/* The same as a jansson object. */
 static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
 {
-	buf b = BUF_INIT;
-	tx_err rc = fetch_text(c, e, id, clear, &b);
-	if (!rc && !(*out = json_loadb(b.data, b.len, 0, NULL)))
-		rc = TX_EINTERNAL;
-	if (clear)
-		mem_wipe(b.data, b.len);
-	buf_free(&b);
-	return rc;
+	return fetch_out(c, e, id, clear, NULL, out);
 }
 
 tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out)
@@ -322,7 +366,7 @@ tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out)
 
 tx_err record_get_text(dctx *c, const model_entity *e, int64_t id, buf *out)
 {
-	return fetch_text(c, e, id, 0, out);
+	return fetch_out(c, e, id, 0, out, NULL);
 }
 
 /* ---- filters ---- */
