@@ -243,8 +243,10 @@ tx_err actor_load(store *db, int64_t user_id, actor *a)
 	actor_read_user(st, 0, a);
 	store_finalize(st);
 
-#define ROLES_SQL(AGG) "SELECT " ACTOR_ROLE_COLS(AGG) " FROM user_role ur JOIN role r ON r.code = ur.role_code WHERE ur.user_id = ?"
-	rc = store_prepare(db, store_kind_of(db) == STORE_POSTGRES ? ROLES_SQL("string_agg") : ROLES_SQL("group_concat"),
+#define ROLES_SQL(AGG)                                                                                                 \
+	"SELECT " ACTOR_ROLE_COLS(AGG) " FROM user_role ur JOIN role r ON r.code = ur.role_code WHERE ur.user_id = ?"
+	rc = store_prepare(db,
+	                   store_kind_of(db) == STORE_POSTGRES ? ROLES_SQL("string_agg") : ROLES_SQL("group_concat"),
 	                   &st);
 #undef ROLES_SQL
 	if (rc) {

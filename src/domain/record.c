@@ -320,7 +320,7 @@ static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clea
 	return o.obj;
 }
 
-/* Fetch one record in scope: as JSON text appended to text, or else as a jansson object; clear=1 decrypts (internal). */
+/* One record in scope: JSON text appended to `text`, or else a jansson object; clear=1 decrypts (internal). */
 static tx_err fetch_out(dctx *c, const model_entity *e, int64_t id, int clear, buf *text, json_t **obj)
 {
 	buf sql = BUF_INIT;

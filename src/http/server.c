@@ -607,7 +607,7 @@ done:;
 	metrics_observe(route_index, status, us);
 	if (s->cfg->access_log)
 		log_access("%s %s %s %d %.1fms user=%s", r.ip, method, url, status, (double)us / 1000.0,
-		         r.signed_in ? r.actor.username : "-");
+		           r.signed_in ? r.actor.username : "-");
 	json_decref(r.body);
 	json_decref(r.resp);
 	free(r.set_cookie);
