@@ -94,8 +94,7 @@ int crypto_open(const keys *k, const char *context, const char *sealed, char **p
 	size_t cap = blen / 4 * 3 + 3;
 	unsigned char *buf = xmalloc(cap);
 	size_t n = 0;
-	if (sodium_base642bin(buf, cap, b64, blen, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n < NONCE_BYTES + TAG_BYTES) {
+	if (util_b64url_decode(b64, blen, buf, cap, &n) || n < NONCE_BYTES + TAG_BYTES) {
 		free(buf);
 		return -1;
 	}

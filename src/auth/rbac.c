@@ -150,18 +150,41 @@ tx_err rbac_seed(store *db)
 	return TX_OK;
 }
 
-static void strv_push(char ***v, int *n, const char *s)
+/*
+ * Append a copy of s's len bytes; strv_done removes repeats once sorted
+ * (two roles may share a permission). Room doubles whenever n reaches a
+ * power of two.
+ */
+static void strv_push(char ***v, int *n, const char *s, size_t len)
 {
-	for (int i = 0; i < *n; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return;
-	*v = xrealloc(*v, sizeof(char *) * (size_t)(*n + 1));
-	(*v)[(*n)++] = xstrdup(s);
+	if ((*n & (*n - 1)) == 0)
+		*v = xrealloc(*v, sizeof(char *) * (size_t)(*n ? *n * 2 : 1));
+	(*v)[(*n)++] = xstrndup(s, len);
 }
 
 static int strv_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort (one role's permissions come sorted from their index) and drop repeats. */
+static void strv_done(char **v, int *n)
+{
+	if (*n < 2)
+		return;
+	int sorted = 1;
+	for (int i = 1; i < *n && sorted; i++)
+		sorted = strcmp(v[i - 1], v[i]) <= 0;
+	if (!sorted)
+		qsort(v, (size_t)*n, sizeof(char *), strv_cmp);
+	int w = 1;
+	for (int i = 1; i < *n; i++) {
+		if (strcmp(v[i], v[w - 1]) == 0)
+			free(v[i]);
+		else
+			v[w++] = v[i];
+	}
+	*n = w;
 }
 
 void actor_read_user(store_stmt *st, int col, actor *a)
@@ -179,22 +202,26 @@ void actor_read_user(store_stmt *st, int col, actor *a)
 
 void actor_read_role(store_stmt *st, int col, actor *a)
 {
-	if (!store_col_text(st, col))
+	const char *code = store_col_text(st, col);
+	if (!code)
 		return; /* no role (a LEFT JOIN's empty row) */
-	strv_push(&a->roles, &a->nroles, store_col_text(st, col));
+	strv_push(&a->roles, &a->nroles, code, strlen(code));
 	scope_kind k = scope_parse(store_col_text(st, col + 1));
 	if (k > a->scope)
 		a->scope = k;
-	if (store_col_text(st, col + 2))
-		strv_push(&a->perms, &a->nperms, store_col_text(st, col + 2));
+	const char *p = store_col_text(st, col + 2); /* NULL: a role without permissions */
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		if (len)
+			strv_push(&a->perms, &a->nperms, p, len);
+		p += len + (p[len] == ',');
+	}
 }
 
 void actor_read_done(actor *a)
 {
-	if (a->nroles > 1)
-		qsort(a->roles, (size_t)a->nroles, sizeof(char *), strv_cmp);
-	if (a->nperms > 1)
-		qsort(a->perms, (size_t)a->nperms, sizeof(char *), strv_cmp);
+	strv_done(a->roles, &a->nroles);
+	strv_done(a->perms, &a->nperms);
 }
 
 tx_err actor_load(store *db, int64_t user_id, actor *a)
@@ -216,10 +243,12 @@ tx_err actor_load(store *db, int64_t user_id, actor *a)
 	actor_read_user(st, 0, a);
 	store_finalize(st);
 
+#define ROLES_SQL(AGG)                                                                                                 \
+	"SELECT " ACTOR_ROLE_COLS(AGG) " FROM user_role ur JOIN role r ON r.code = ur.role_code WHERE ur.user_id = ?"
 	rc = store_prepare(db,
-	                   "SELECT " ACTOR_ROLE_COLS " FROM user_role ur JOIN role r ON r.code = ur.role_code"
-	                   " LEFT JOIN role_permission p ON p.role_code = r.code WHERE ur.user_id = ?",
+	                   store_kind_of(db) == STORE_POSTGRES ? ROLES_SQL("string_agg") : ROLES_SQL("group_concat"),
 	                   &st);
+#undef ROLES_SQL
 	if (rc) {
 		actor_free(a);
 		return rc;

@@ -249,21 +249,21 @@ tx_err session_lookup(store *db, const config *cfg, const char *token, actor *a,
 	session_token_hash(token, th);
 	/*
 	 * The session, its user (active) and the user's roles in one statement:
-	 * one row per permission, the session and user columns repeated. No
+	 * one row per role, the session and user columns repeated. No
 	 * user columns (NULL) when the user is deactivated or gone. Read fresh
 	 * on every request: nothing is cached between requests.
 	 */
+#define SESSION_SQL(AGG)                                                                                               \
+	"SELECT s.user_id, s.last_seen, s.expires_at, " ACTOR_USER_COLS ", " ACTOR_ROLE_COLS(AGG) " FROM session s"    \
+	" LEFT JOIN app_user u ON u.id = s.user_id AND u.active = 1"                                                   \
+	" LEFT JOIN unit n ON n.id = u.unit_id"                                                                        \
+	" LEFT JOIN user_role ur ON ur.user_id = u.id"                                                                 \
+	" LEFT JOIN role r ON r.code = ur.role_code"                                                                   \
+	" WHERE s.token_hash = ?"
 	store_stmt *st;
-	tx_err rc = store_prepare(db,
-	                          "SELECT s.user_id, s.last_seen, s.expires_at, " ACTOR_USER_COLS ", " ACTOR_ROLE_COLS
-	                          " FROM session s"
-	                          " LEFT JOIN app_user u ON u.id = s.user_id AND u.active = 1"
-	                          " LEFT JOIN unit n ON n.id = u.unit_id"
-	                          " LEFT JOIN user_role ur ON ur.user_id = u.id"
-	                          " LEFT JOIN role r ON r.code = ur.role_code"
-	                          " LEFT JOIN role_permission p ON p.role_code = r.code"
-	                          " WHERE s.token_hash = ?",
-	                          &st);
+	tx_err rc = store_prepare(
+		db, store_kind_of(db) == STORE_POSTGRES ? SESSION_SQL("string_agg") : SESSION_SQL("group_concat"), &st);
+#undef SESSION_SQL
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, th);

@@ -20,6 +20,13 @@ void util_random(void *p, size_t n);
 void util_hex(const void *p, size_t n, char *out);
 /* URL-safe base64 without padding; returns a malloc'd string. */
 char *util_b64url(const void *p, size_t n);
+/*
+ * Decode util_b64url's form into out (cap bytes): 0 and the length in *n,
+ * or -1 for a character outside the alphabet, a length no encoding has,
+ * spare bits that are not zero, or more than cap bytes. Not constant-time:
+ * for sealed values (nonce and ciphertext are no secret), not for keys.
+ */
+int util_b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n);
 
 /* Constant-time equality of two equal-length buffers. */
 int util_ct_equal(const void *a, const void *b, size_t n);
@@ -28,6 +35,8 @@ int util_ct_equal(const void *a, const void *b, size_t n);
 int util_parse_i64(const char *s, int64_t *out);
 /* True when s is valid UTF-8 without NUL bytes (len bytes). */
 int util_utf8_valid(const char *s, size_t len);
+/* Bytes of the valid UTF-8 sequence (1–4) that starts s, within avail; 0 when none does, or at a NUL. */
+size_t util_utf8_seq(const char *s, size_t avail);
 /* Number of code points in a valid UTF-8 string. */
 size_t util_utf8_len(const char *s);
 /* 1 when s starts with prefix. */

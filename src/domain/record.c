@@ -18,6 +18,7 @@
 
 #include "auth/crypto.h"
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/mem.h"
 #include "base/util.h"
 
@@ -36,9 +37,17 @@ static int stored(const model_field *f)
 	return !(f->flags & FF_READONLY) && strcmp(f->name, "version") != 0 && strcmp(f->name, "unit_id") != 0;
 }
 
+/* "<entity>.<field>", the context a field is sealed under (without snprintf: a list page names 40). */
 static void context_of(const model_entity *e, const model_field *f, char *out, size_t n)
 {
-	snprintf(out, n, "%s.%s", e->name, f->name);
+	size_t el = strlen(e->name), fl = strlen(f->name);
+	if (el + 1 + fl >= n) {
+		snprintf(out, n, "%s.%s", e->name, f->name);
+		return;
+	}
+	memcpy(out, e->name, el);
+	out[el] = '.';
+	memcpy(out + el + 1, f->name, fl + 1);
 }
 
 /* Which entity an FT_REF field points at (for existence and scope checks). */
@@ -60,10 +69,15 @@ static const char SELECT_HEAD[] = "SELECT t.id, t.unit_id, t.unit_path, t.versio
 static void select_cols(buf *sql, const model_entity *e)
 {
 	buf_puts(sql, SELECT_HEAD);
-	for (size_t k = 0; k < e->nfields; k++)
-		if (stored(&e->fields[k]))
-			buf_printf(sql, ", t.%s", e->fields[k].name);
-	buf_printf(sql, " FROM %s t JOIN unit u ON u.id = t.unit_id", e->table);
+	for (size_t k = 0; k < e->nfields; k++) {
+		if (stored(&e->fields[k])) {
+			buf_puts(sql, ", t.");
+			buf_puts(sql, e->fields[k].name);
+		}
+	}
+	buf_puts(sql, " FROM ");
+	buf_puts(sql, e->table);
+	buf_puts(sql, " t JOIN unit u ON u.id = t.unit_id");
 }
 
 static void scope_where(buf *sql, sql_params *p, const actor *a)
@@ -149,81 +163,167 @@ static void range_where(buf *sql, sql_params *p, const qrange *g, const char *lo
 }
 
 /*
- * One row as JSON. With `clear`, sensitive values are decrypted as they
- * are (internal use only); otherwise they are masked.
+ * Where a row goes: JSON text appended to `text` (the list and detail
+ * answers, sent as they are), or members of the jansson object `obj` (for
+ * the callers that inspect or change a record, and exports). Both get the
+ * same members in the same order.
  */
-static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clear)
+typedef struct row_out {
+	buf *text;
+	json_t *obj;
+} row_out;
+
+static void put_str(row_out *o, const char *key, const char *v)
 {
-	char ca[32], ua[32];
-	util_iso_time(store_col_int(st, 4), ca, sizeof ca);
-	util_iso_time(store_col_int(st, 5), ua, sizeof ua);
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0), "unit_id",
-	                      (json_int_t)store_col_int(st, 1), "unit_name", store_col_text(st, 6), "version",
-	                      (json_int_t)store_col_int(st, 3), "created_at", ca, "updated_at", ua);
+	if (o->obj) {
+		json_object_set_new(o->obj, key, v ? json_string(v) : json_null());
+		return;
+	}
+	jw_key(o->text, key);
+	jw_str(o->text, v);
+}
+
+static void put_int(row_out *o, const char *key, int64_t v)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, json_integer(v));
+		return;
+	}
+	jw_key(o->text, key);
+	jw_int(o->text, v);
+}
+
+static void put_bool(row_out *o, const char *key, int v)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, json_boolean(v));
+		return;
+	}
+	jw_key(o->text, key);
+	jw_bool(o->text, v);
+}
+
+static void put_null(row_out *o, const char *key)
+{
+	if (o->obj) {
+		json_object_set_new(o->obj, key, json_null());
+		return;
+	}
+	jw_key(o->text, key);
+	jw_null(o->text);
+}
+
+/* A list column (",a,b,"; NULL: none) as an array of its items. */
+static void put_list(row_out *o, const char *key, const char *stored_list)
+{
+	json_t *arr = o->obj ? json_array() : NULL;
+	if (!arr) {
+		jw_key(o->text, key);
+		buf_putc(o->text, '[');
+	}
+	for (const char *s = stored_list ? stored_list : ""; *s;) {
+		size_t n = strcspn(s, ",");
+		if (n && arr) {
+			json_array_append_new(arr, json_stringn(s, n));
+		} else if (n) {
+			jw_sep(o->text);
+			jw_strn(o->text, s, n);
+		}
+		s += n + (s[n] == ',');
+	}
+	if (arr)
+		json_object_set_new(o->obj, key, arr);
+	else
+		buf_putc(o->text, ']');
+}
+
+/* A sensitive value as the row shows it: in clear (internal use), or masked. */
+static void put_sealed(dctx *c, const model_entity *e, const model_field *f, const char *sealed, int clear, row_out *o)
+{
+	/* Shown only as *** when masked: nothing to decrypt (4 of a person's 6 sealed fields). */
+	if (!clear && f->mask == MASK_ALL) {
+		put_str(o, f->name, "***");
+		return;
+	}
+	char ctx[96], *plain = NULL;
+	context_of(e, f, ctx, sizeof ctx);
+	if (crypto_open(c->k, ctx, sealed, &plain)) {
+		put_str(o, f->name, "!");
+		return;
+	}
+	if (clear) {
+		put_str(o, f->name, plain);
+	} else {
+		char *m = f->mask == MASK_ID      ? mask_id_number(plain)
+		          : f->mask == MASK_PHONE ? mask_phone(plain)
+		          : f->mask == MASK_NAME  ? mask_text(plain)
+		                                  : xstrdup("***");
+		put_str(o, f->name, m);
+		free(m);
+	}
+	mem_wipe(plain, strlen(plain));
+	free(plain);
+}
+
+/*
+ * One row's members. With `clear`, sensitive values are given as they are
+ * (internal use only); otherwise they are masked.
+ */
+static void row_put(dctx *c, const model_entity *e, store_stmt *st, int clear, row_out *o)
+{
+	char ts[32];
+	put_int(o, "id", store_col_int(st, 0));
+	put_int(o, "unit_id", store_col_int(st, 1));
+	put_str(o, "unit_name", store_col_text(st, 6));
+	put_int(o, "version", store_col_int(st, 3));
+	util_iso_time(store_col_int(st, 4), ts, sizeof ts);
+	put_str(o, "created_at", ts);
+	util_iso_time(store_col_int(st, 5), ts, sizeof ts);
+	put_str(o, "updated_at", ts);
 	if (clear)
-		json_object_set_new(o, "unit_path", json_string(store_col_text(st, 2)));
+		put_str(o, "unit_path", store_col_text(st, 2));
 	int col = HEAD_COLS;
 	for (size_t k = 0; k < e->nfields; k++) {
 		const model_field *f = &e->fields[k];
 		if (!stored(f))
 			continue;
-		int ci = col++;
-		if (store_col_is_null(st, ci)) {
-			json_object_set_new(o, f->name, f->type == FT_LIST ? json_array() : json_null());
-			continue;
-		}
-		if (f->flags & FF_SENSITIVE) {
-			/* Shown only as *** when masked: nothing to decrypt (4 of a person's 6 sealed fields). */
-			if (!clear && f->mask == MASK_ALL) {
-				json_object_set_new(o, f->name, json_string("***"));
-				continue;
-			}
-			char ctx[96], *plain = NULL;
-			context_of(e, f, ctx, sizeof ctx);
-			if (crypto_open(c->k, ctx, store_col_text(st, ci), &plain)) {
-				json_object_set_new(o, f->name, json_string("!"));
-				continue;
-			}
-			if (clear) {
-				json_object_set_new(o, f->name, json_string(plain));
-			} else {
-				char *m = f->mask == MASK_ID      ? mask_id_number(plain)
-				          : f->mask == MASK_PHONE ? mask_phone(plain)
-				          : f->mask == MASK_NAME  ? mask_text(plain)
-				                                  : xstrdup("***");
-				json_object_set_new(o, f->name, json_string(m));
-				free(m);
-			}
-			mem_wipe(plain, strlen(plain));
-			free(plain);
-			continue;
-		}
-		switch (f->type) {
-		case FT_INT:
-		case FT_REF:
-			json_object_set_new(o, f->name, json_integer(store_col_int(st, ci)));
-			break;
-		case FT_BOOL:
-			json_object_set_new(o, f->name, json_boolean(store_col_int(st, ci)));
-			break;
-		case FT_LIST: {
-			json_t *arr = json_array();
-			char *copy = xstrdup(store_col_text(st, ci)), *save = NULL;
-			for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-				json_array_append_new(arr, json_string(tok));
-			free(copy);
-			json_object_set_new(o, f->name, arr);
-			break;
-		}
-		default:
-			json_object_set_new(o, f->name, json_string(store_col_text(st, ci)));
-		}
+		int ci = col++, null = store_col_is_null(st, ci);
+		if (null && f->type == FT_LIST)
+			put_list(o, f->name, NULL);
+		else if (null)
+			put_null(o, f->name);
+		else if (f->flags & FF_SENSITIVE)
+			put_sealed(c, e, f, store_col_text(st, ci), clear, o);
+		else if (f->type == FT_INT || f->type == FT_REF)
+			put_int(o, f->name, store_col_int(st, ci));
+		else if (f->type == FT_BOOL)
+			put_bool(o, f->name, store_col_int(st, ci) != 0);
+		else if (f->type == FT_LIST)
+			put_list(o, f->name, store_col_text(st, ci));
+		else
+			put_str(o, f->name, store_col_text(st, ci));
 	}
-	return o;
 }
 
-/* Fetch one record in scope; clear=1 decrypts (internal). */
-static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
+/* One row as a JSON object appended to out: the text json_dumps would give, without the tree (a page is 20). */
+static void row_write(dctx *c, const model_entity *e, store_stmt *st, int clear, buf *out)
+{
+	row_out o = {out, NULL};
+	buf_putc(out, '{');
+	row_put(c, e, st, clear, &o);
+	buf_putc(out, '}');
+}
+
+/* The same row as a jansson object. */
+static json_t *row_json(dctx *c, const model_entity *e, store_stmt *st, int clear)
+{
+	row_out o = {NULL, json_object()};
+	row_put(c, e, st, clear, &o);
+	return o.obj;
+}
+
+/* One record in scope: JSON text appended to `text`, or else a jansson object; clear=1 decrypts (internal). */
+static tx_err fetch_out(dctx *c, const model_entity *e, int64_t id, int clear, buf *text, json_t **obj)
 {
 	buf sql = BUF_INIT;
 	sql_params p = {0};
@@ -241,8 +341,10 @@ static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_
 	p_bind(st, &p);
 	p_free(&p);
 	int s = store_step(st);
-	if (s == STORE_ROW)
-		*out = row_json(c, e, st, clear);
+	if (s == STORE_ROW && text)
+		row_write(c, e, st, clear, text);
+	else if (s == STORE_ROW)
+		*obj = row_json(c, e, st, clear);
 	store_finalize(st);
 	if (s == STORE_ROW)
 		return TX_OK;
@@ -254,9 +356,19 @@ static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_
 	return dctx_fail(c, TX_ENOTFOUND, "not_found", zh, en);
 }
 
+static tx_err fetch(dctx *c, const model_entity *e, int64_t id, int clear, json_t **out)
+{
+	return fetch_out(c, e, id, clear, NULL, out);
+}
+
 tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out)
 {
 	return fetch(c, e, id, 0, out);
+}
+
+tx_err record_get_text(dctx *c, const model_entity *e, int64_t id, buf *out)
+{
+	return fetch_out(c, e, id, 0, out, NULL);
 }
 
 /* ---- filters ---- */
@@ -470,7 +582,7 @@ static tx_err page_sql(dctx *c, const model_entity *e, const record_query *q, co
 	return TX_OK;
 }
 
-tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, char **next)
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, buf *items, char **next)
 {
 	buf sql = BUF_INIT;
 	sql_params p = {0};
@@ -489,7 +601,8 @@ tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t
 	if ((rc = store_prepare(c->db, sql.data, &st)))
 		goto out;
 	p_bind(st, &p);
-	json_t *arr = json_array();
+	size_t start = items->len;
+	buf_putc(items, '[');
 	int s, n = 0;
 	char last_path[256] = "";
 	int64_t last_id = 0;
@@ -498,20 +611,22 @@ tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t
 			cursor_make(last_path, last_id, next);
 			break;
 		}
-		json_array_append_new(arr, row_json(c, e, st, 0));
+		jw_sep(items);
+		row_write(c, e, st, 0, items);
 		last_id = store_col_int(st, 0);
 		snprintf(last_path, sizeof last_path, "%s", store_col_text(st, 2));
 		n++;
 	}
 	store_finalize(st);
 	if (s < 0) {
-		json_decref(arr);
+		items->len = start;
+		items->data[start] = 0;
 		free(*next);
 		*next = NULL;
 		rc = TX_EDB;
 		goto out;
 	}
-	*items = arr;
+	buf_putc(items, ']');
 out:
 	buf_free(&sql);
 	p_free(&p);

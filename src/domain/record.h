@@ -11,6 +11,7 @@
 #ifndef TX_DOMAIN_RECORD_H
 #define TX_DOMAIN_RECORD_H
 
+#include "base/buf.h"
 #include "domain/domain.h"
 
 typedef struct record_query {
@@ -27,11 +28,14 @@ const model_entity *record_entity(const char *name);
 
 /*
  * One page in (unit_path, id) order: the records of a unit together, units
- * in path order. *next is a malloc'd cursor for q->after, or NULL on the
- * last page.
+ * in path order, appended to `items` as a JSON array (text: a page goes
+ * out as it is, no tree is built). *next is a malloc'd cursor for
+ * q->after, or NULL on the last page.
  */
-tx_err record_list(dctx *c, const model_entity *e, const record_query *q, json_t **items, char **next);
+tx_err record_list(dctx *c, const model_entity *e, const record_query *q, buf *items, char **next);
 tx_err record_get(dctx *c, const model_entity *e, int64_t id, json_t **out);
+/* record_get's object as JSON text appended to out (the detail answer, sent as it is). */
+tx_err record_get_text(dctx *c, const model_entity *e, int64_t id, buf *out);
 tx_err record_create(dctx *c, const model_entity *e, json_t *body, json_t **out);
 tx_err record_update(dctx *c, const model_entity *e, int64_t id, json_t *body, json_t **out);
 tx_err record_delete(dctx *c, const model_entity *e, int64_t id);

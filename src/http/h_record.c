@@ -13,6 +13,7 @@
 #include "domain/record.h"
 #include "http/handlers.h"
 
+#include "base/jw.h"
 #include "base/util.h"
 
 /* Query parameters with their own meaning; every other one is a filter. */
@@ -37,12 +38,18 @@ tx_err h_record_list(req *r)
 	tx_err rc = read_query(r, &q);
 	if (rc)
 		return rc;
-	json_t *items;
+	buf page = BUF_INIT;
 	char *next = NULL;
-	rc = record_list(&r->dc, r->entity, &q, &items, &next);
+	buf_puts(&page, "{\"items\":");
+	rc = record_list(&r->dc, r->entity, &q, &page, &next);
 	json_decref(q.filters);
-	if (!rc)
-		r->resp = json_pack("{s:o, s:o}", "items", items, "next", next ? json_string(next) : json_null());
+	if (!rc) {
+		jw_key(&page, "next");
+		jw_str(&page, next);
+		buf_putc(&page, '}');
+		req_json_text(r, &page);
+	}
+	buf_free(&page);
 	free(next);
 	return rc;
 }
@@ -61,9 +68,17 @@ tx_err h_record_count(req *r)
 
 tx_err h_record_get(req *r)
 {
-	tx_err rc = record_get(&r->dc, r->entity, req_id(r, 1), &r->resp);
-	if (!rc && strcmp(r->entity->name, "person") == 0)
-		json_object_set_new(r->resp, "has_photo", json_boolean(photo_exists(r->dc.db, req_id(r, 1))));
+	buf rec = BUF_INIT;
+	tx_err rc = record_get_text(&r->dc, r->entity, req_id(r, 1), &rec);
+	if (!rc && strcmp(r->entity->name, "person") == 0) {
+		jw_reopen(&rec);
+		jw_key(&rec, "has_photo");
+		jw_bool(&rec, photo_exists(r->dc.db, req_id(r, 1)));
+		buf_putc(&rec, '}');
+	}
+	if (!rc)
+		req_json_text(r, &rec);
+	buf_free(&rec);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "domain/domain.h"
 
 struct MHD_Connection;
@@ -55,6 +56,8 @@ typedef struct req {
 	char *disposition; /* malloc'd Content-Disposition of a raw answer (a download), or NULL */
 } req;
 
+/* Answer 200 with JSON already written as text (a page written row by row); takes b's memory. */
+void req_json_text(req *r, buf *b);
 /* A query-string value, or NULL. */
 const char *req_query(req *r, const char *name);
 /* Path parameter i as a positive id; 0 when it is not one (→ 404). */

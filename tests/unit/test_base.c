@@ -1,5 +1,5 @@
 /*
- * test_base.c — unit tests of src/base: buf, util, err.
+ * test_base.c — unit tests of src/base: buf, jw, util, err.
  *
  *   make build/unit/test_base && build/unit/test_base
  */
@@ -9,10 +9,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <sodium.h>
 
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/err.h"
 #include "base/util.h"
 
@@ -211,6 +215,110 @@ static void test_utf8_valid(void **state)
 	assert_true(util_utf8_valid("中x", 3));
 }
 
+/* ---- jw: the text jansson's compact dump gives for the same values ----- */
+
+static void assert_str_as_jansson(const char *s, size_t n)
+{
+	json_t *v = json_stringn(s, n);
+	assert_non_null(v);
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	buf b = BUF_INIT;
+	jw_strn(&b, s, n);
+	assert_string_equal(b.data, want);
+	free(want);
+	json_decref(v);
+	buf_free(&b);
+}
+
+static void test_jw_strings(void **state)
+{
+	(void)state;
+	/* Every ASCII character alone and inside text: control characters, '"', '\\', '/' and DEL. */
+	for (int c = 0; c < 0x80; c++) {
+		char one[1] = {(char)c}, mid[5] = {'a', (char)c, 'b', (char)c, 'c'};
+		assert_str_as_jansson(one, 1);
+		assert_str_as_jansson(mid, 5);
+	}
+	static const char *const texts[] = {
+		"",
+		"plain",
+		"统一战线工作部",
+		"𠮷野家 😀",
+		"\xC2\x80\xEF\xBB\xBF\xF4\x8F\xBF\xBF",
+		"line\nbreak\ttab \"quoted\" back\\slash </script> \xE2\x80\xA8",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		assert_str_as_jansson(texts[i], strlen(texts[i]));
+
+	/* Not UTF-8 (never stored: input is checked): each bad byte becomes U+FFFD, the JSON stays valid. */
+	buf b = BUF_INIT;
+	jw_str(&b, "a\xFF"
+	           "b\xE4\xB8"
+	           "c\xED\xA0\x80");
+	assert_string_equal(b.data, "\"a\\uFFFDb\\uFFFD\\uFFFDc\\uFFFD\\uFFFD\\uFFFD\"");
+	json_t *v = json_loads(b.data, JSON_DECODE_ANY, NULL);
+	assert_non_null(v);
+	json_decref(v);
+	buf_clear(&b);
+	jw_str(&b, NULL);
+	assert_string_equal(b.data, "null");
+	buf_free(&b);
+}
+
+static void test_jw_values(void **state)
+{
+	(void)state;
+	buf b = BUF_INIT;
+	buf_putc(&b, '{');
+	jw_key(&b, "i");
+	jw_int(&b, 0);
+	jw_key(&b, "max");
+	jw_int(&b, INT64_MAX);
+	jw_key(&b, "min");
+	jw_int(&b, INT64_MIN);
+	jw_key(&b, "neg");
+	jw_int(&b, -42);
+	jw_key(&b, "t");
+	jw_bool(&b, 7);
+	jw_key(&b, "f");
+	jw_bool(&b, 0);
+	jw_key(&b, "n");
+	jw_null(&b);
+	jw_key(&b, "a");
+	buf_putc(&b, '[');
+	for (int i = 1; i <= 3; i++) {
+		jw_sep(&b);
+		jw_int(&b, i);
+	}
+	buf_putc(&b, ']');
+	jw_key(&b, "o");
+	buf_append(&b, "{}", 2);
+	buf_putc(&b, '}');
+
+	json_t *want = json_pack("{s:I, s:I, s:I, s:I, s:b, s:b, s:n, s:[i, i, i], s:{}}", "i", (json_int_t)0, "max",
+	                         (json_int_t)INT64_MAX, "min", (json_int_t)INT64_MIN, "neg", (json_int_t)-42, "t", 1,
+	                         "f", 0, "n", "a", 1, 2, 3, "o");
+	char *w = json_dumps(want, JSON_COMPACT);
+	assert_string_equal(b.data, w);
+	free(w);
+	json_decref(want);
+
+	/* Members added to an object already closed. */
+	jw_reopen(&b);
+	jw_key(&b, "more");
+	jw_bool(&b, 1);
+	buf_putc(&b, '}');
+	assert_non_null(strstr(b.data, "\"o\":{},\"more\":true}"));
+	buf_clear(&b);
+	buf_append(&b, "{}", 2);
+	jw_reopen(&b);
+	jw_key(&b, "only");
+	jw_int(&b, 1);
+	buf_putc(&b, '}');
+	assert_string_equal(b.data, "{\"only\":1}");
+	buf_free(&b);
+}
+
 static void test_utf8_len(void **state)
 {
 	(void)state;
@@ -238,6 +346,63 @@ static void test_iso_time(void **state)
 	util_iso_time(util_now(), out, sizeof out);
 	assert_int_equal(strlen(out), 20);
 	assert_true(strcmp(out, "2025-01-01T00:00:00Z") > 0);
+}
+
+/* The same text as gmtime_r and strftime give, over the whole of the years the fast path formats and around. */
+static void test_iso_time_as_strftime(void **state)
+{
+	(void)state;
+	char got[32], want[32];
+	static const int64_t edges[] = {-1,          0,           59,          86399,        86400,
+	                                951782400,   951868799,   4107542399,  253402300799, 253402300800,
+	                                -30610224000, -30610224001, -62135596800, INT32_MAX,    (int64_t)INT32_MAX + 1};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		time_t tt = (time_t)edges[i];
+		struct tm tm;
+		assert_non_null(gmtime_r(&tt, &tm));
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_iso_time(edges[i], got, sizeof got);
+		assert_string_equal(got, want);
+	}
+	/* Every day from 1900 to 2200 at a second that moves through the day. */
+	for (int64_t t = -2208988800; t < 7258118400; t += 86400 + 7) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_iso_time(t, got, sizeof got);
+		assert_string_equal(got, want);
+	}
+}
+
+static void test_b64url_decode(void **state)
+{
+	(void)state;
+	unsigned char data[300], out[300];
+	size_t n;
+	for (size_t len = 0; len < sizeof data; len++) {
+		util_random(data, len);
+		char *s = util_b64url(data, len);
+		assert_int_equal(util_b64url_decode(s, strlen(s), out, sizeof out, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(out, data, len);
+		/* One byte too little room is an error, not an overrun. */
+		if (len)
+			assert_int_equal(util_b64url_decode(s, strlen(s), out, len - 1, &n), -1);
+		free(s);
+	}
+	/* What util_b64url never writes (and sodium_base642bin refuses). */
+	static const char *const bad[] = {"A", "AAAAA", "AB", "AAB", "QQ=", "Q Q", "QQ\n", "+/8", "QR", "QUF"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(util_b64url_decode(bad[i], strlen(bad[i]), out, sizeof out, &n), -1);
+		assert_int_not_equal(sodium_base642bin(out, sizeof out, bad[i], strlen(bad[i]), NULL, &n, NULL,
+		                                       sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+		                     0);
+	}
+	assert_int_equal(util_b64url_decode("-_8", 3, out, sizeof out, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0], 0xFB);
+	assert_int_equal(out[1], 0xFF);
 }
 
 static void test_b64url(void **state)
@@ -340,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_utf8_len),     cmocka_unit_test(test_iso_time),
 		cmocka_unit_test(test_b64url),       cmocka_unit_test(test_ct_equal),
 		cmocka_unit_test(test_err_table),    cmocka_unit_test(test_err_out_of_range),
+		cmocka_unit_test(test_jw_strings),   cmocka_unit_test(test_jw_values),
+		cmocka_unit_test(test_iso_time_as_strftime), cmocka_unit_test(test_b64url_decode),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
