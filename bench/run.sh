@@ -412,7 +412,7 @@ export TX_TOKEN=$TOWN_TOKEN
 # ---- 4: durable writes, beside SQLite's own durable commits ----
 say "4. durable case submissions (POST /api/v1/cases, a suggestion each), and record creation (POST /api/v1/person)"
 # Group commit's counters: how many requests' work each durable commit carried.
-group_counts() { curl -fs "$BASE/metrics" | awk '/^tongxin_sqlite_group_(work|commits)_total/ {printf "%s ", $2}'; }
+group_counts() { curl -fs "$BASE/metrics" | awk '/^tongxin_sqlite_group_(work|commits)_total/ {printf "%s ", $2} END {print ""}'; }
 cases_before=$(sqlite3 "$DB" "SELECT COUNT(*) FROM cases")
 read -r gw0 gc0 < <(group_counts)
 for c in 8 64; do wrkrun case_$c case "$BASE/api/v1/cases" $c "$DUR"; done
