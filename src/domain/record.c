@@ -838,6 +838,8 @@ tx_err record_tally_flush(store *db)
 /* sign (+1/−1) on every unit of `path` for a person stored with these categories (",01,03,") and flags. */
 static tx_err tally_stored(store *db, const char *path, const char *categories, const int flag[NTALLY - 1], int sign)
 {
+	if (tally_deferred)
+		return TX_OK;
 	char cats[256];
 	snprintf(cats, sizeof cats, "%s", categories ? categories : "");
 	tally_batch b;
@@ -861,7 +863,7 @@ static tx_err tally_stored(store *db, const char *path, const char *categories, 
 	return tally_end(&b, rc);
 }
 
-/* sign (+1/−1) for person `id` as it is stored now, on every unit of its path. */
+/* sign (+1/−1) for person `id` as it is stored now, on every unit of its path (no read while deferred). */
 static tx_err tally_row(store *db, int64_t id, int sign)
 {
 	if (tally_deferred)
@@ -1396,7 +1398,7 @@ tx_err record_insert_raw(dctx *c, const model_entity *e, json_t *body, int64_t *
 		rc = s == STORE_DONE ? TX_OK : s == -TX_ECONFLICT ? TX_ECONFLICT : TX_EDB;
 	}
 	/* The rollups from the values just bound, not read back. */
-	if (!rc && tallied(e) && !tally_deferred) {
+	if (!rc && tallied(e)) {
 		int flag[NTALLY - 1];
 		for (size_t t = 1; t < NTALLY; t++)
 			flag[t - 1] = tally_at[t] >= 0 && p.v[tally_at[t]].i != 0;

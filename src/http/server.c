@@ -336,7 +336,8 @@ static tx_err write_work(store *db, void *arg)
 		rc = audit_append(db, r->dc.k, &e);
 		if (rc)
 			log_error("audit append failed; the action is rolled back: %s", store_errmsg(db));
-	} else if (err_http_status(rc) >= 500) {
+	} else if (err_http_status(rc) >= 500 && db != own) {
+		/* The group's connection: on_request's log line names the worker's. */
 		log_error("%s %s: %s", r->method, r->path, store_errmsg(db));
 	}
 	r->dc.db = own;
